@@ -1,0 +1,49 @@
+/** Payload types of Sitemark's webhook deliveries, as its webhook documentation lists them. */
+
+export interface SitemarkJobCompletedData {
+	job_id: string;
+	name: string;
+	completed_at: string;
+	shot_count: number;
+	pass_rate: number;
+	report_url: string;
+}
+
+export interface SitemarkShotLoggedData {
+	shot_id: string;
+	job_id: string;
+	elevation: number;
+	design_grade: number;
+	delta: number;
+	pass: boolean;
+	station: string;
+	offset: string;
+	logged_at: string;
+}
+
+export interface SitemarkReportGeneratedData {
+	report_id: string;
+	job_id: string;
+	format: string;
+	url: string;
+	expires_at: string;
+}
+
+interface SitemarkEventData {
+	'job.completed': SitemarkJobCompletedData;
+	'shot.logged': SitemarkShotLoggedData;
+	'report.generated': SitemarkReportGeneratedData;
+}
+
+export type SitemarkEventName = keyof SitemarkEventData;
+
+/** One delivery's body: the same envelope for every event, with event-specific `data`. */
+export type SitemarkDelivery = {
+	[E in SitemarkEventName]: { event: E; created_at: string; data: SitemarkEventData[E] };
+}[SitemarkEventName];
+
+export const SITEMARK_EVENTS: ReadonlyArray<{ name: string; value: SitemarkEventName; description: string }> = [
+	{ name: 'Job Completed', value: 'job.completed', description: 'A job is marked complete' },
+	{ name: 'Shot Logged', value: 'shot.logged', description: 'A grade shot is recorded' },
+	{ name: 'Report Generated', value: 'report.generated', description: 'An as-built report is ready' },
+];

@@ -1,0 +1,45 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { activationCheck, checkSigningCredential } from '../shared/credentialChecks';
+import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { receiveDelivery } from '../shared/receiveDelivery';
+import { SITEMARK_EVENTS } from './SitemarkEvents';
+import { sitemarkProvider } from './SitemarkProvider';
+
+export class SitemarkTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sitemark Trigger',
+		name: 'sitemarkTrigger',
+		icon: { light: 'file:sitemark.svg', dark: 'file:sitemark.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: EVENTS_SUBTITLE,
+		description: 'Starts the workflow when Sitemark sends a signed webhook delivery',
+		defaults: { name: 'Sitemark Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'sitemarkWebhookApi', required: true, testedBy: 'checkSigningCredential' }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: [
+			setupNotice(
+				'In Sitemark, open your account settings, add a webhook endpoint with the production URL above, and copy its webhook secret into the credential.',
+			),
+			eventsProperty(SITEMARK_EVENTS),
+			optionsProperty(),
+		],
+	};
+
+	methods = { credentialTest: { checkSigningCredential } };
+
+	webhookMethods = { default: activationCheck(sitemarkProvider) };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveDelivery(this, sitemarkProvider);
+	}
+}

@@ -1,0 +1,156 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { verifySignature, type RejectionReason } from './SignatureVerifier';
+import type { Envelope, RequestHeaders, TriggerProvider } from './TriggerProvider';
+
+/** The acknowledgement every verified delivery gets, whether it starts the workflow or not. */
+export const ACKNOWLEDGEMENT = { received: true } as const;
+
+const REJECTED_BODY = { error: 'Webhook delivery rejected' } as const;
+const MALFORMED_BODY = { error: 'Webhook payload not understood' } as const;
+
+const REASON_TEXT: Record<RejectionReason, (header: string) => string> = {
+	noSecretConfigured: () => 'no signing secret is configured in the credential',
+	missingRawBody: () => 'the raw request body was not available to verify',
+	missingSignature: (header) => `the ${header} header is missing`,
+	repeatedSignature: (header) => `the ${header} header was sent more than once`,
+	malformedSignature: (header) => `the ${header} header is not a signature in the expected format`,
+	signatureMismatch: (header) => `the ${header} header does not match the body`,
+};
+
+export interface TriggerOptions {
+	includeHeaders?: boolean;
+}
+
+/** Receives one delivery for `provider`: verify, parse, filter, then start the workflow or answer. */
+export async function receiveDelivery<TEnvelope extends Envelope>(
+	context: IWebhookFunctions,
+	provider: TriggerProvider<TEnvelope>,
+): Promise<IWebhookResponseData> {
+	const log = deliveryLog(context, provider);
+	const headers = context.getHeaderData() as RequestHeaders;
+	const rawBody = (context.getRequestObject() as { rawBody?: unknown }).rawBody;
+	const credentials = await readCredentials(context, provider);
+	const secrets = [credentials.webhookSecret, credentials.previousWebhookSecret].filter(
+		(secret): secret is string => typeof secret === 'string' && secret !== '',
+	);
+
+	if (secrets.length > 0 || !acceptsUnsigned(context, provider)) {
+		const result = verifySignature(rawBody, headers[provider.signature.header], secrets, provider.signature);
+		if (!result.verified) {
+			log.warn(`refused a delivery: ${REASON_TEXT[result.reason](provider.signature.header)}`);
+			return answer(context, provider.rejectionStatus, REJECTED_BODY);
+		}
+		if (result.secretIndex > 0) {
+			log.info('verified a delivery with the previous secret; remove it once rotation is done');
+		}
+	} else if (!Buffer.isBuffer(rawBody)) {
+		log.warn('refused an unsigned delivery: the raw request body was not available');
+		return answer(context, 400, MALFORMED_BODY);
+	}
+
+	const selectedEvents = context.getNodeParameter('events', []) as string[];
+	const headerEvent = provider.eventHeader ? headers[provider.eventHeader] : undefined;
+	if (typeof headerEvent === 'string' && !selectedEvents.includes(headerEvent)) {
+		log.debug(`ignored a "${headerEvent}" delivery: the event is not selected`);
+		return answer(context, 200, ACKNOWLEDGEMENT);
+	}
+
+	const envelope = parseEnvelope<TEnvelope>(rawBody as Buffer, headers, provider);
+	if (envelope === undefined) {
+		log.warn('refused a verified delivery: the body is not an object with an "event" string');
+		return answer(context, 400, MALFORMED_BODY);
+	}
+	if (headerEvent !== undefined && headerEvent !== envelope.event) {
+		log.warn(`refused a verified delivery: the ${provider.eventHeader} header and the body name different events`);
+		return answer(context, 400, MALFORMED_BODY);
+	}
+
+	const authenticationFailure = provider.authenticate?.(envelope, credentials);
+	if (authenticationFailure !== undefined) {
+		log.warn(`refused a delivery: ${authenticationFailure}`);
+		return answer(context, provider.rejectionStatus, REJECTED_BODY);
+	}
+
+	if (!selectedEvents.includes(envelope.event)) {
+		log.debug(`ignored a "${envelope.event}" delivery: the event is not selected`);
+		return answer(context, 200, ACKNOWLEDGEMENT);
+	}
+	const ignored = provider.whyIgnored?.(context, envelope);
+	if (ignored !== undefined) {
+		log.debug(`ignored a "${envelope.event}" delivery: ${ignored}`);
+		return answer(context, 200, ACKNOWLEDGEMENT);
+	}
+
+	const item: IDataObject = provider.toItem ? provider.toItem(envelope) : envelope;
+	const options = context.getNodeParameter('options', {}) as TriggerOptions;
+	if (options.includeHeaders === true) {
+		item.headers = withoutHeader(headers, provider.signature.header);
+	}
+	answer(context, 200, ACKNOWLEDGEMENT);
+	return { noWebhookResponse: true, workflowData: [context.helpers.returnJsonArray(item)] };
+}
+
+async function readCredentials(
+	context: IWebhookFunctions,
+	provider: TriggerProvider<never>,
+): Promise<ICredentialDataDecryptedObject> {
+	try {
+		return await context.getCredentials(provider.credentialType);
+	} catch {
+		// No credential selected, or one that cannot be read: there is no secret to verify with.
+		return {};
+	}
+}
+
+function acceptsUnsigned(context: IWebhookFunctions, provider: TriggerProvider<never>): boolean {
+	return provider.mayBeUnsigned === true && context.getNodeParameter('acceptUnsignedDeliveries', false) === true;
+}
+
+function parseEnvelope<TEnvelope extends Envelope>(
+	rawBody: Buffer,
+	headers: RequestHeaders,
+	provider: TriggerProvider<TEnvelope>,
+): TEnvelope | undefined {
+	let body: unknown;
+	try {
+		body = provider.parseBody ? provider.parseBody(rawBody, headers) : JSON.parse(rawBody.toString('utf8'));
+	} catch {
+		// The parser's message may quote the body, which can hold a key: it is not passed on.
+		return undefined;
+	}
+	const isEnvelope =
+		typeof body === 'object' &&
+		body !== null &&
+		!Array.isArray(body) &&
+		typeof (body as { event?: unknown }).event === 'string';
+	return isEnvelope ? (body as TEnvelope) : undefined;
+}
+
+function withoutHeader(headers: RequestHeaders, name: string): IDataObject {
+	const copy: IDataObject = {};
+	for (const [key, value] of Object.entries(headers)) {
+		if (key !== name && value !== undefined) copy[key] = value;
+	}
+	return copy;
+}
+
+function answer(context: IWebhookFunctions, status: number, body: object): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+function deliveryLog(context: IWebhookFunctions, provider: TriggerProvider<never>) {
+	const prefix = `${provider.name} Trigger`;
+	const meta = () => ({ node: context.getNode().name, workflowId: context.getWorkflow().id });
+	return {
+		warn: (message: string) => context.logger.warn(`${prefix} ${message}`, meta()),
+		info: (message: string) => context.logger.info(`${prefix} ${message}`, meta()),
+		debug: (message: string) => context.logger.debug(`${prefix} ${message}`, meta()),
+	};
+}
