@@ -1,0 +1,131 @@
+import { createHmac } from 'crypto';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+
+export interface LogLine {
+	level: 'debug' | 'info' | 'warn' | 'error';
+	message: string;
+	meta?: unknown;
+}
+
+export interface DeliverySetup {
+	/** The raw bytes sent. */
+	body: string | Buffer;
+	headers?: Record<string, string | string[]>;
+	/** Node parameters (`events`, `options`, ...); events default to every option of the node. */
+	parameters?: Record<string, unknown>;
+	/** Credential data; `null` means no credential is selected. */
+	credentials?: Record<string, unknown> | null;
+	/** The workflow's static data for the node, kept between deliveries when the same object is passed. */
+	staticData?: IDataObject;
+	/** Leave `req.rawBody` out, as a host that does not keep the raw bytes would. */
+	withoutRawBody?: boolean;
+}
+
+export interface DeliveryOutcome {
+	result: IWebhookResponseData;
+	status: number | undefined;
+	responseBody: unknown;
+	/** The items that start the workflow, or undefined when nothing starts. */
+	items: IDataObject[] | undefined;
+	logs: LogLine[];
+}
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+
+/** The exact bytes of a documented sample payload in test/fixtures. */
+export function fixture(provider: string, file: string): Buffer {
+	return readFileSync(join(FIXTURES, provider, file));
+}
+
+export function hmacHex(body: string | Buffer, secret: string): string {
+	return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+export function hmacBase64(body: string | Buffer, secret: string): string {
+	return createHmac('sha256', secret).update(body).digest('base64');
+}
+
+/**
+ * Runs `node.webhook()` with a context that behaves like n8n's for one request, and records
+ * the response it writes, the items it returns and every log line.
+ */
+export async function deliver(node: INodeType, setup: DeliverySetup): Promise<DeliveryOutcome> {
+	const logs: LogLine[] = [];
+	let status: number | undefined;
+	let responseBody: unknown;
+	const body = Buffer.isBuffer(setup.body) ? setup.body : Buffer.from(setup.body, 'utf8');
+	const headers: Record<string, string | string[]> = {};
+	for (const [name, value] of Object.entries(setup.headers ?? {})) headers[name.toLowerCase()] = value;
+
+	const eventsProperty = node.description.properties.find((property) => property.name === 'events');
+	const defaults: Record<string, unknown> = { events: eventsProperty?.default ?? [], options: {} };
+	const parameters = { ...defaults, ...setup.parameters };
+	const staticData = setup.staticData ?? {};
+
+	const response = {
+		status(code: number) {
+			status = code;
+			return response;
+		},
+		json(payload: unknown) {
+			responseBody = payload;
+			return response;
+		},
+		send(payload: unknown) {
+			responseBody = payload;
+			return response;
+		},
+		end() {
+			return response;
+		},
+	};
+	const record = (level: LogLine['level']) => (message: string, meta?: unknown) => {
+		logs.push({ level, message, meta });
+	};
+
+	const context = {
+		getHeaderData: () => headers,
+		getRequestObject: () => ({
+			headers,
+			body: safeJson(body),
+			...(setup.withoutRawBody ? {} : { rawBody: body }),
+		}),
+		getResponseObject: () => response,
+		getBodyData: () => safeJson(body),
+		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getCredentials: async () => {
+			if (setup.credentials === null || setup.credentials === undefined) {
+				throw new Error('Node does not have any credentials set');
+			}
+			return setup.credentials;
+		},
+		getWorkflowStaticData: () => staticData,
+		getNode: () => ({ name: node.description.defaults.name, type: node.description.name }),
+		getWorkflow: () => ({ id: 'workflow-1', name: 'Test workflow', active: true }),
+		logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+		helpers: {
+			returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
+				(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+		},
+	} as unknown as IWebhookFunctions;
+
+	const result = await node.webhook!.call(context);
+	const items = result.workflowData?.[0]?.map((item) => item.json);
+	return { result, status, responseBody, items, logs };
+}
+
+function safeJson(body: Buffer): unknown {
+	try {
+		return JSON.parse(body.toString('utf8'));
+	} catch {
+		return {};
+	}
+}

@@ -1,0 +1,83 @@
+import type { ICredentialTestFunctions, IHookFunctions } from 'n8n-workflow';
+
+import { activationCheck, checkSigningCredential } from '../../../nodes/shared/credentialChecks';
+import type { TriggerProvider } from '../../../nodes/shared/TriggerProvider';
+
+const provider: TriggerProvider = {
+	name: 'Example',
+	credentialType: 'exampleWebhookApi',
+	signature: { header: 'x-signature', encodings: ['hex'], prefix: '' },
+	rejectionStatus: 401,
+};
+
+function testCredential(data: Record<string, unknown>) {
+	return checkSigningCredential.call({} as ICredentialTestFunctions, {
+		id: '1',
+		name: 'Example',
+		type: 'exampleWebhookApi',
+		data: data as Record<string, string>,
+	});
+}
+
+function hookContext(credentials: Record<string, unknown> | null, parameters: Record<string, unknown> = {}) {
+	return {
+		getCredentials: async () => {
+			if (credentials === null) throw new Error('Node does not have any credentials set');
+			return credentials;
+		},
+		getNodeParameter: (name: string, fallback: unknown) => (name in parameters ? parameters[name] : fallback),
+		getNode: () => ({ name: 'Example Trigger' }),
+	} as unknown as IHookFunctions;
+}
+
+describe('checkSigningCredential (the credential test)', () => {
+	it('passes a secret without stray spaces', async () => {
+		await expect(testCredential({ webhookSecret: 'abc123' })).resolves.toEqual(
+			expect.objectContaining({ status: 'OK' }),
+		);
+	});
+
+	it.each([
+		['a trailing line break', { webhookSecret: 'abc123\n' }, 'webhookSecret'],
+		['a leading space', { webhookSecret: ' abc123' }, 'webhookSecret'],
+		['a previous secret with a trailing space', { webhookSecret: 'abc', previousWebhookSecret: 'old ' }, 'previousWebhookSecret'],
+		['an API key with a trailing tab', { webhookSecret: 'abc', apiKey: 'key\t' }, 'apiKey'],
+	])('fails on %s, naming the field but not its value', async (_name, data, field) => {
+		const result = await testCredential(data);
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain(field);
+		expect(result.message).not.toContain('abc');
+	});
+
+	it('fails when no secret is set', async () => {
+		await expect(testCredential({ webhookSecret: '' })).resolves.toEqual(expect.objectContaining({ status: 'Error' }));
+	});
+});
+
+describe('activationCheck (the webhook lifecycle)', () => {
+	const hooks = activationCheck(provider);
+
+	it('always asks n8n to run create, and has nothing to remove on delete', async () => {
+		await expect(hooks.checkExists.call(hookContext({ webhookSecret: 's' }))).resolves.toBe(false);
+		await expect(hooks.delete.call(hookContext({ webhookSecret: 's' }))).resolves.toBe(true);
+	});
+
+	it('activates when the credential has a secret', async () => {
+		await expect(hooks.create.call(hookContext({ webhookSecret: 's' }))).resolves.toBe(true);
+	});
+
+	it('refuses to activate with an empty secret, saying why', async () => {
+		await expect(hooks.create.call(hookContext({ webhookSecret: '' }))).rejects.toThrow('has no signing secret');
+	});
+
+	it('refuses to activate with no credential', async () => {
+		await expect(hooks.create.call(hookContext(null))).rejects.toThrow('Select a Example credential');
+	});
+
+	it('activates without a secret only for a provider that may send unsigned deliveries, when the user allows it', async () => {
+		const unsigned = activationCheck({ ...provider, mayBeUnsigned: true });
+		await expect(unsigned.create.call(hookContext(null, { acceptUnsignedDeliveries: true }))).resolves.toBe(true);
+		await expect(unsigned.create.call(hookContext(null, { acceptUnsignedDeliveries: false }))).rejects.toThrow();
+		await expect(hooks.create.call(hookContext(null, { acceptUnsignedDeliveries: true }))).rejects.toThrow();
+	});
+});
