@@ -1,0 +1,45 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { activationCheck, checkSigningCredential } from '../shared/credentialChecks';
+import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { receiveDelivery } from '../shared/receiveDelivery';
+import { SITEMARKS_EVENTS } from './SitemarksEvents';
+import { sitemarksProvider } from './SitemarksProvider';
+
+export class SitemarksTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sitemarks Trigger',
+		name: 'sitemarksTrigger',
+		icon: { light: 'file:sitemarks.svg', dark: 'file:sitemarks.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: EVENTS_SUBTITLE,
+		description: 'Starts the workflow when Sitemarks sends a signed webhook delivery',
+		defaults: { name: 'Sitemarks Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'sitemarksWebhookApi', required: true, testedBy: 'checkSigningCredential' }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: [
+			setupNotice(
+				'In Sitemarks, go to Settings > Integrations, create a webhook with the production URL above and the same events, then copy the signing secret from the webhook detail view into the credential.',
+			),
+			eventsProperty(SITEMARKS_EVENTS),
+			optionsProperty(),
+		],
+	};
+
+	methods = { credentialTest: { checkSigningCredential } };
+
+	webhookMethods = { default: activationCheck(sitemarksProvider) };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveDelivery(this, sitemarksProvider);
+	}
+}
