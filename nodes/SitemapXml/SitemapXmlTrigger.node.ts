@@ -1,0 +1,53 @@
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { activationCheck, checkSigningCredential } from '../shared/credentialChecks';
+import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { receiveDelivery } from '../shared/receiveDelivery';
+import { SITEMAP_XML_EVENTS } from './SitemapXmlEvents';
+import { sitemapXmlProvider } from './SitemapXmlProvider';
+
+export class SitemapXmlTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sitemap.xml Trigger',
+		name: 'sitemapXmlTrigger',
+		icon: { light: 'file:sitemapxml.svg', dark: 'file:sitemapxml.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: EVENTS_SUBTITLE,
+		description: 'Starts the workflow when Sitemap.xml sends a signed webhook delivery, in JSON or XML',
+		defaults: { name: 'Sitemap.xml Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'sitemapXmlWebhookApi', required: true, testedBy: 'checkSigningCredential' }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: [
+			setupNotice(
+				'In Sitemap.xml, open the webhook configuration, register the production URL above as the endpoint, subscribe to the same events, and set a signing secret; put the same secret in the credential.',
+			),
+			eventsProperty(SITEMAP_XML_EVENTS),
+			{
+				displayName: 'Drop Duplicate Deliveries',
+				name: 'dropDuplicates',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to acknowledge a delivery whose id this trigger already accepted without starting the workflow again. Sitemap.xml retries failed deliveries for up to 72 hours; ids are remembered for 73 hours (at most 5,000, oldest forgotten first), also across n8n restarts.',
+			},
+			optionsProperty(),
+		],
+	};
+
+	methods = { credentialTest: { checkSigningCredential } };
+
+	webhookMethods = { default: activationCheck(sitemapXmlProvider) };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveDelivery(this, sitemapXmlProvider);
+	}
+}
