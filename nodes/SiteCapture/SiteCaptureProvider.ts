@@ -15,6 +15,7 @@ export const siteCaptureProvider: TriggerProvider<SiteCaptureStatusChange & Enve
 	name: 'SiteCapture',
 	credentialType: 'siteCaptureWebhookApi',
 	signature: { header: 'x-hmac-hash', encodings: ['hex', 'base64'], prefix: '' },
+	requiredCredentialFields: { apiKey: 'API key' },
 	rejectionStatus: 401,
 	authenticate: (delivery, credentials) => {
 		const expected = credentials.apiKey;

@@ -18,6 +18,8 @@ export interface TriggerProvider<TEnvelope extends Envelope = Envelope> {
 	/** The credential type holding `webhookSecret` and, during rotation, `previousWebhookSecret`. */
 	credentialType: string;
 	signature: SignatureScheme;
+	/** Credential fields besides the secret that must be set, by name, with the label users see. */
+	requiredCredentialFields?: Readonly<Record<string, string>>;
 	/** Status answered to a delivery that is not verified. */
 	rejectionStatus: 400 | 401;
 	/** Header naming the event, so an unselected event is acknowledged without parsing its body. */

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IHookFunctions,
@@ -31,6 +32,10 @@ export async function checkSigningCredential(
 	if (typeof data.webhookSecret !== 'string' || data.webhookSecret === '') {
 		return { status: 'Error', message: 'No secret is set: every delivery would be refused' };
 	}
+	// Only a credential type with an API key field has the key at all, even when empty.
+	if ('apiKey' in data && (typeof data.apiKey !== 'string' || data.apiKey === '')) {
+		return { status: 'Error', message: 'No API key is set: every delivery would be refused' };
+	}
 	return { status: 'OK', message: 'The secret is set and has no stray spaces' };
 }
 
@@ -48,19 +53,23 @@ export function activationCheck(provider: TriggerProvider<never>) {
 				provider.mayBeUnsigned === true &&
 				this.getNodeParameter('acceptUnsignedDeliveries', false) === true;
 			if (acceptsUnsigned) return true;
-			let secret: unknown;
+			let credentials: ICredentialDataDecryptedObject;
 			try {
-				secret = (await this.getCredentials(provider.credentialType)).webhookSecret;
+				credentials = await this.getCredentials(provider.credentialType);
 			} catch (error) {
 				throw new NodeOperationError(this.getNode(), `Select a ${provider.name} credential with its signing secret`, {
 					description: error instanceof Error ? error.message : undefined,
 				});
 			}
-			if (typeof secret !== 'string' || secret === '') {
-				throw new NodeOperationError(
-					this.getNode(),
-					`The ${provider.name} credential has no signing secret, so every delivery would be refused`,
-				);
+			const required = { webhookSecret: 'signing secret', ...provider.requiredCredentialFields };
+			for (const [field, label] of Object.entries(required)) {
+				const value = credentials[field];
+				if (typeof value !== 'string' || value === '') {
+					throw new NodeOperationError(
+						this.getNode(),
+						`The ${provider.name} credential has no ${label}, so every delivery would be refused`,
+					);
+				}
 			}
 			return true;
 		},

@@ -81,3 +81,24 @@ describe('activationCheck (the webhook lifecycle)', () => {
 		await expect(hooks.create.call(hookContext(null, { acceptUnsignedDeliveries: true }))).rejects.toThrow();
 	});
 });
+
+describe('credential fields a provider requires besides the secret', () => {
+	const withKey = activationCheck({ ...provider, requiredCredentialFields: { apiKey: 'API key' } });
+
+	it('refuses to activate when the required field is empty or missing, naming it by its label', async () => {
+		await expect(withKey.create.call(hookContext({ webhookSecret: 's', apiKey: '' }))).rejects.toThrow(
+			'has no API key',
+		);
+		await expect(withKey.create.call(hookContext({ webhookSecret: 's' }))).rejects.toThrow('has no API key');
+		await expect(withKey.create.call(hookContext({ webhookSecret: 's', apiKey: 'k' }))).resolves.toBe(true);
+	});
+
+	it('fails the credential test for a credential type with an empty API key', async () => {
+		await expect(testCredential({ webhookSecret: 's', apiKey: '' })).resolves.toEqual(
+			expect.objectContaining({ status: 'Error', message: expect.stringContaining('API key') }),
+		);
+		await expect(testCredential({ webhookSecret: 's', apiKey: 'k' })).resolves.toEqual(
+			expect.objectContaining({ status: 'OK' }),
+		);
+	});
+});
