@@ -35,9 +35,13 @@ export const sitemapXmlProvider: TriggerProvider<SitemapXmlBody> = {
 	},
 };
 
+/** The delivery's id: `id`, or `event_id` as the documentation also calls it. */
 function deliveryId(delivery: SitemapXmlBody): string | undefined {
-	const id = delivery.id ?? delivery.event_id;
-	return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : undefined;
+	for (const id of [delivery.id, delivery.event_id] as unknown[]) {
+		if (typeof id === 'string' && id !== '') return id;
+		if (typeof id === 'number') return String(id);
+	}
+	return undefined;
 }
 
 function duplicate(context: IWebhookFunctions, delivery: SitemapXmlBody): string | undefined {

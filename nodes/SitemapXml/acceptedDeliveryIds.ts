@@ -19,12 +19,16 @@ interface RememberedIds {
 }
 
 function read(staticData: IDataObject): RememberedIds {
-	const stored = staticData[STATIC_DATA_KEY] as Partial<RememberedIds> | undefined;
+	const stored = staticData[STATIC_DATA_KEY] as Partial<RememberedIds> | null | undefined;
+	// Anything else in the slot (an older shape, a hand edit) is reset rather than trusted.
 	const valid =
-		stored !== undefined &&
+		typeof stored === 'object' &&
+		stored !== null &&
 		Array.isArray(stored.ids) &&
 		Array.isArray(stored.acceptedAt) &&
-		stored.ids.length === stored.acceptedAt.length;
+		stored.ids.length === stored.acceptedAt.length &&
+		stored.ids.every((id) => typeof id === 'string') &&
+		stored.acceptedAt.every((time) => Number.isFinite(time));
 	return valid ? { ids: [...stored.ids!], acceptedAt: [...stored.acceptedAt!] } : { ids: [], acceptedAt: [] };
 }
 

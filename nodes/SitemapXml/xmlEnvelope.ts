@@ -99,6 +99,7 @@ export function parseXml(xml: string): XmlElement {
 			if (tagEnd === null) throw new XmlSyntaxError('invalid tag');
 			position = ATTRIBUTES.lastIndex;
 
+			if (stack.length >= MAX_DEPTH) throw new XmlSyntaxError('nested too deeply');
 			const element: XmlElement = { name, children: [], text: '' };
 			const parent = stack[stack.length - 1];
 			if (parent === undefined) {
@@ -109,10 +110,7 @@ export function parseXml(xml: string): XmlElement {
 				pendingText = '';
 				parent.children.push(element);
 			}
-			if (tagEnd[1] !== '/') {
-				if (stack.length >= MAX_DEPTH) throw new XmlSyntaxError('nested too deeply');
-				stack.push(element);
-			}
+			if (tagEnd[1] !== '/') stack.push(element);
 		}
 	}
 	if (stack.length > 0) throw new XmlSyntaxError('unclosed element');
@@ -163,13 +161,15 @@ function fields(children: XmlElement[], types: XmlFieldTypes): IDataObject {
 		if (group) group.push(child);
 		else byName.set(child.name, [child]);
 	}
-	const result: IDataObject = {};
-	for (const [name, occurrences] of byName) {
-		if (types.arrays.has(name)) result[name] = arrayValue(occurrences, name, types);
-		else if (occurrences.length > 1) result[name] = arrayValue(occurrences, name, types);
-		else result[name] = value(occurrences[0], name, types);
-	}
-	return result;
+	// fromEntries defines own properties, so an element named __proto__ is a field like any other.
+	return Object.fromEntries(
+		[...byName].map(([name, occurrences]): [string, XmlValue] => [
+			name,
+			types.arrays.has(name) || occurrences.length > 1
+				? arrayValue(occurrences, name, types)
+				: value(occurrences[0], name, types),
+		]),
+	);
 }
 
 /** The envelope an XML document describes: the root's children as fields, typed by `types`. */

@@ -1,0 +1,405 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { MAX_REMEMBERED_IDS, rememberedCount } from '../../../nodes/SitemapXml/acceptedDeliveryIds';
+import { SitemapXmlTrigger } from '../../../nodes/SitemapXml/SitemapXmlTrigger.node';
+import { deliver, fixture, hmacHex, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
+
+const SECRET = 'sitemapxml-test-secret';
+const PREVIOUS_SECRET = 'sitemapxml-old-secret';
+const node = new SitemapXmlTrigger();
+const events = ['sitemap.generated', 'sitemap.updated', 'indexing.completed', 'crawl.error', 'quota.warning'] as const;
+const formats = ['json', 'xml'] as const;
+
+const REJECTED = { error: 'Webhook delivery rejected' };
+const NOT_UNDERSTOOD = { error: 'Webhook payload not understood' };
+
+function sign(body: Buffer | string, secret = SECRET): string {
+	return `sha256=${hmacHex(body, secret)}`;
+}
+
+/** The event a body names, read from it, so a hand-written body gets the header the provider would send. */
+function eventOf(body: Buffer | string): string {
+	const text = body.toString();
+	const match = /"event"\s*:\s*"([^"]*)"/.exec(text) ?? /<event>([^<]*)<\/event>/.exec(text);
+	return match?.[1] ?? 'sitemap.generated';
+}
+
+/** Sends `body` as Sitemap.xml would: signed with SECRET, its event named in X-Sitemap-Event. */
+function signed(body: Buffer | string, overrides: Partial<DeliverySetup> = {}): Promise<DeliveryOutcome> {
+	const xml = body.toString().trimStart().startsWith('<');
+	return deliver(node, {
+		body,
+		headers: {
+			'content-type': xml ? 'application/xml' : 'application/json',
+			'x-sitemap-signature': sign(body),
+			'x-sitemap-event': eventOf(body),
+		},
+		credentials: { webhookSecret: SECRET },
+		...overrides,
+	});
+}
+
+function jsonDelivery(id: unknown, extra: Record<string, unknown> = {}): string {
+	return JSON.stringify({
+		...(id === undefined ? {} : { id }),
+		event: 'sitemap.generated',
+		timestamp: '2025-01-15T08:32:14Z',
+		data: { sitemap_url: 'https://example.com/sitemap.xml', total_urls: 1 },
+		...extra,
+	});
+}
+
+function expectStarted(outcome: DeliveryOutcome): void {
+	expect(outcome.status).toBe(200);
+	expect(outcome.responseBody).toEqual({ received: true });
+	expect(outcome.items).toHaveLength(1);
+}
+
+function expectNothingStarted(outcome: DeliveryOutcome, status: number, body: unknown): void {
+	expect(outcome.status).toBe(status);
+	expect(outcome.responseBody).toEqual(body);
+	expect(outcome.items).toBeUndefined();
+	expect(outcome.result.workflowData).toBeUndefined();
+}
+
+describe('SitemapXmlTrigger description', () => {
+	it('offers the five events of the documentation, all selected by default', () => {
+		const property = node.description.properties.find((p) => p.name === 'events');
+		const values = property?.options?.map((o) => ('value' in o ? o.value : undefined));
+		expect([...(values ?? [])].sort()).toEqual([...events].sort());
+		expect([...((property?.default as string[]) ?? [])].sort()).toEqual([...events].sort());
+	});
+
+	it('drops duplicate deliveries by default', () => {
+		const property = node.description.properties.find((p) => p.name === 'dropDuplicates');
+		expect(property).toEqual(expect.objectContaining({ type: 'boolean', default: true }));
+	});
+
+	it('declares one POST webhook answered on receipt and its credential', () => {
+		expect(node.description.webhooks).toEqual([
+			expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }),
+		]);
+		expect(node.description.credentials).toEqual([
+			expect.objectContaining({ name: 'sitemapXmlWebhookApi', required: true }),
+		]);
+	});
+});
+
+describe('SitemapXmlTrigger webhook()', () => {
+	describe.each(events)('the %s delivery', (event) => {
+		const json = fixture('sitemapxml', `${event}.json`);
+		const xml = fixture('sitemapxml', `${event}.xml`);
+
+		it.each(formats)('in %s starts the workflow with one item and answers 200', async (format) => {
+			const outcome = await signed(format === 'json' ? json : xml);
+			expectStarted(outcome);
+			expect(outcome.result.noWebhookResponse).toBe(true);
+			expect(outcome.items?.[0].event).toBe(event);
+			expect(outcome.items?.[0]).not.toHaveProperty('signature');
+		});
+
+		it('gives the same item in XML as in JSON', async () => {
+			const fromJson = await signed(json);
+			const fromXml = await signed(xml);
+			const { signature: _signature, ...expected } = JSON.parse(json.toString('utf8')) as IDataObject;
+			expect(fromJson.items).toEqual([expected]);
+			expect(fromXml.items).toEqual(fromJson.items);
+		});
+
+		it('starts nothing but answers 200 when the event is not selected', async () => {
+			const outcome = await signed(xml, { parameters: { events: events.filter((e) => e !== event) } });
+			expectNothingStarted(outcome, 200, { received: true });
+			expect(outcome.logs.some((l) => l.message.includes('not selected'))).toBe(true);
+		});
+	});
+
+	describe('the XML form', () => {
+		it('gives numbers as numbers, arrays as arrays and field names unchanged', async () => {
+			const outcome = await signed(fixture('sitemapxml', 'sitemap.generated.xml'));
+			const item = outcome.items?.[0] as IDataObject;
+			expect(Object.keys(item).sort()).toEqual(['data', 'event', 'id', 'timestamp']);
+			const data = item.data as IDataObject;
+			expect(Object.keys(data).sort()).toEqual(['sitemap_url', 'size_bytes', 'submitted_to', 'total_urls', 'version']);
+			expect(data.total_urls).toBe(1247);
+			expect(data.size_bytes).toBe(84920);
+			expect(data.version).toBe('0.9');
+			expect(data.submitted_to).toEqual(['google', 'bing']);
+		});
+
+		it('gives an array of objects with typed fields for crawl.error', async () => {
+			const outcome = await signed(fixture('sitemapxml', 'crawl.error.xml'));
+			const data = outcome.items?.[0].data as IDataObject;
+			expect(data.error_count).toBe(3);
+			expect(data.errors).toEqual([
+				{ url: 'https://example.com/old-page', status_code: 404, reason: 'Not Found' },
+				{
+					url: 'https://example.com/search?q=shoes&page=2',
+					status_code: 503,
+					reason: 'Service Unavailable: response time > 30s',
+				},
+				{ url: 'https://example.com/private/', status_code: 403, reason: 'Blocked by robots.txt rule "Disallow: /private/"' },
+			]);
+		});
+
+		it('reads an array written as repeated elements like one written in a wrapper', async () => {
+			const repeated =
+				'<webhook><id>whk_repeated</id><event>sitemap.generated</event><timestamp>2025-01-15T08:32:14Z</timestamp>' +
+				'<data><sitemap_url>https://example.com/sitemap.xml</sitemap_url><total_urls>1247</total_urls>' +
+				'<submitted_to>google</submitted_to><submitted_to>bing</submitted_to></data></webhook>';
+			const wrapped = repeated
+				.replace('<submitted_to>google</submitted_to><submitted_to>bing</submitted_to>', '<submitted_to><e>google</e><e>bing</e></submitted_to>');
+			const fromRepeated = await signed(repeated);
+			const fromWrapped = await signed(wrapped);
+			expectStarted(fromRepeated);
+			expect((fromRepeated.items?.[0].data as IDataObject).submitted_to).toEqual(['google', 'bing']);
+			expect(fromRepeated.items).toEqual(fromWrapped.items);
+		});
+
+		it('is recognised by its first character, whatever the content type says', async () => {
+			const body = Buffer.concat([Buffer.from('\uFEFF\n  '), fixture('sitemapxml', 'quota.warning.xml')]);
+			const outcome = await signed(body, {
+				headers: {
+					'content-type': 'application/json',
+					'x-sitemap-signature': sign(body),
+					'x-sitemap-event': 'quota.warning',
+				},
+			});
+			expectStarted(outcome);
+			expect((outcome.items?.[0].data as IDataObject).percent_used).toBe(92.5);
+		});
+
+		it.each<[string, string]>([
+			['malformed XML', '<webhook><id>whk_1</id><event>sitemap.generated</event><data></webhook>'],
+			['XML with a bare ampersand', '<webhook><event>sitemap.generated</event><data><sitemap_url>a&b</sitemap_url></data></webhook>'],
+			['XML with text outside the root', '<webhook><event>sitemap.generated</event></webhook> trailing'],
+			['XML with a DOCTYPE', '<!DOCTYPE webhook><webhook><id>whk_1</id><event>sitemap.generated</event></webhook>'],
+			[
+				'XML with an entity declaration',
+				'<!DOCTYPE webhook [<!ENTITY e "sitemap.generated">]><webhook><event>&e;</event></webhook>',
+			],
+			['XML without an event', '<webhook><id>whk_1</id><data/></webhook>'],
+			['XML whose event has children', '<webhook><event><name>sitemap.generated</name></event></webhook>'],
+		])('refuses verified %s with 400 and starts nothing', async (_name, body) => {
+			const outcome = await signed(body, {
+				headers: { 'x-sitemap-signature': sign(body), 'x-sitemap-event': 'sitemap.generated' },
+			});
+			expectNothingStarted(outcome, 400, NOT_UNDERSTOOD);
+			expect(outcome.logs.find((l) => l.level === 'warn')?.message).toContain('refused a verified delivery');
+		});
+	});
+
+	describe('refuses with 401 and starts nothing', () => {
+		const body = fixture('sitemapxml', 'sitemap.generated.json');
+		const xml = fixture('sitemapxml', 'sitemap.generated.xml');
+		const digest = hmacHex(body, SECRET);
+		const tampered = Buffer.from(body.toString('utf8').replace('"total_urls": 1247', '"total_urls": 1248'));
+
+		it.each<[string, Partial<DeliverySetup>, string]>([
+			['a signature made with another secret', { headers: { 'x-sitemap-signature': sign(body, 'wrong') } }, 'does not match'],
+			['a tampered body', { body: tampered }, 'does not match'],
+			['the XML form signed as the JSON form', { body: xml, headers: { 'x-sitemap-signature': sign(body) } }, 'does not match'],
+			['a bare hex digest without sha256=', { headers: { 'x-sitemap-signature': digest } }, 'expected format'],
+			['another prefix', { headers: { 'x-sitemap-signature': `sha1=${digest}` } }, 'expected format'],
+			['a base64 digest after sha256=', { headers: { 'x-sitemap-signature': `sha256=${Buffer.from(digest, 'hex').toString('base64')}` } }, 'expected format'],
+			['a truncated digest', { headers: { 'x-sitemap-signature': sign(body).slice(0, -1) } }, 'expected format'],
+			['the docs\' placeholder signature', { headers: { 'x-sitemap-signature': 'sha256=a8f3k9d2m1p7x4q6...' } }, 'expected format'],
+			['the body\'s own signature field', { headers: { 'x-sitemap-signature': JSON.parse(body.toString('utf8')).signature } }, 'does not match'],
+			['no signature header', { headers: { 'x-sitemap-event': 'sitemap.generated' } }, 'is missing'],
+			['an empty signature header', { headers: { 'x-sitemap-signature': '' } }, 'is missing'],
+			['a repeated signature header', { headers: { 'x-sitemap-signature': [sign(body), sign(body)] } }, 'more than once'],
+			['no secret in the credential', { credentials: { webhookSecret: '' } }, 'no signing secret'],
+			['no credential at all', { credentials: null }, 'no signing secret'],
+			['no raw body', { withoutRawBody: true }, 'raw request body'],
+		])('%s', async (_name, overrides, reason) => {
+			const outcome = await signed(body, overrides);
+			expectNothingStarted(outcome, 401, REJECTED);
+			expect(outcome.logs.find((l) => l.level === 'warn')?.message).toContain(reason);
+		});
+
+		it('never puts the secret or the expected digest in a log line or the response', async () => {
+			const outcome = await signed(tampered, { headers: { 'x-sitemap-signature': sign(body) } });
+			const written = JSON.stringify([outcome.logs, outcome.responseBody]);
+			expect(outcome.status).toBe(401);
+			expect(written).not.toContain(SECRET);
+			expect(written).not.toContain(hmacHex(tampered, SECRET));
+		});
+	});
+
+	it('accepts a delivery signed with the previous secret during rotation and logs it', async () => {
+		const body = fixture('sitemapxml', 'indexing.completed.xml');
+		const outcome = await signed(body, {
+			headers: { 'x-sitemap-signature': sign(body, PREVIOUS_SECRET), 'x-sitemap-event': 'indexing.completed' },
+			credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET },
+		});
+		expectStarted(outcome);
+		expect(outcome.logs.some((l) => l.message.includes('previous secret'))).toBe(true);
+	});
+
+	it('refuses with 400 a verified delivery whose X-Sitemap-Event names another event than its body', async () => {
+		const body = fixture('sitemapxml', 'sitemap.generated.xml');
+		const outcome = await signed(body, {
+			headers: { 'x-sitemap-signature': sign(body), 'x-sitemap-event': 'sitemap.updated' },
+		});
+		expectNothingStarted(outcome, 400, NOT_UNDERSTOOD);
+	});
+
+	describe('duplicate deliveries', () => {
+		it('starts once for the same delivery sent twice, answering 200 both times and saying why', async () => {
+			const staticData: IDataObject = {};
+			const body = fixture('sitemapxml', 'sitemap.generated.json');
+			expectStarted(await signed(body, { staticData }));
+			const retry = await signed(body, { staticData });
+			expectNothingStarted(retry, 200, { received: true });
+			expect(retry.logs.some((l) => l.message.includes('already accepted'))).toBe(true);
+			expect(rememberedCount(staticData)).toBe(1);
+		});
+
+		it('drops a retry sent in the other format: the id is what counts', async () => {
+			const staticData: IDataObject = {};
+			expectStarted(await signed(fixture('sitemapxml', 'crawl.error.json'), { staticData }));
+			expectNothingStarted(await signed(fixture('sitemapxml', 'crawl.error.xml'), { staticData }), 200, { received: true });
+		});
+
+		it('starts every time when dropDuplicates is off, and records nothing', async () => {
+			const staticData: IDataObject = {};
+			const body = fixture('sitemapxml', 'sitemap.generated.xml');
+			const parameters = { dropDuplicates: false };
+			expectStarted(await signed(body, { staticData, parameters }));
+			expectStarted(await signed(body, { staticData, parameters }));
+			expect(rememberedCount(staticData)).toBe(0);
+		});
+
+		it('deduplicates by event_id when there is no id', async () => {
+			const staticData: IDataObject = {};
+			const body = jsonDelivery(undefined, { event_id: 'evt_123' });
+			const first = await signed(body, { staticData });
+			expectStarted(first);
+			expect(first.items?.[0].event_id).toBe('evt_123');
+			expectNothingStarted(await signed(body, { staticData }), 200, { received: true });
+		});
+
+		it('falls back to event_id when id is an empty string', async () => {
+			const staticData: IDataObject = {};
+			const body = jsonDelivery('', { event_id: 'evt_789' });
+			expectStarted(await signed(body, { staticData }));
+			expectNothingStarted(await signed(body, { staticData }), 200, { received: true });
+		});
+
+		it('deduplicates by event_id in XML too', async () => {
+			const staticData: IDataObject = {};
+			const body = '<webhook><event_id>evt_456</event_id><event>quota.warning</event><data><used>1</used></data></webhook>';
+			expectStarted(await signed(body, { staticData }));
+			expectNothingStarted(await signed(body, { staticData }), 200, { received: true });
+		});
+
+		it('treats a numeric id like the same id written as text', async () => {
+			const staticData: IDataObject = {};
+			expectStarted(await signed(jsonDelivery(12345), { staticData }));
+			const xml = '<webhook><id>12345</id><event>sitemap.generated</event><data/></webhook>';
+			expectNothingStarted(await signed(xml, { staticData }), 200, { received: true });
+		});
+
+		it('starts different ids', async () => {
+			const staticData: IDataObject = {};
+			expectStarted(await signed(jsonDelivery('whk_a'), { staticData }));
+			expectStarted(await signed(jsonDelivery('whk_b'), { staticData }));
+			expect(rememberedCount(staticData)).toBe(2);
+		});
+
+		it.each<[string, unknown]>([
+			['no id', undefined],
+			['an empty id', ''],
+			['an id that is an object', { value: 'whk_a' }],
+			['a null id', null],
+		])('never drops a delivery with %s', async (_name, id) => {
+			const staticData: IDataObject = {};
+			const body = jsonDelivery(id);
+			for (let attempt = 0; attempt < 3; attempt++) expectStarted(await signed(body, { staticData }));
+			expect(rememberedCount(staticData)).toBe(0);
+		});
+
+		it('never drops an XML delivery without id', async () => {
+			const staticData: IDataObject = {};
+			const body = '<webhook><event>sitemap.updated</event><data><urls_added>1</urls_added></data></webhook>';
+			for (let attempt = 0; attempt < 3; attempt++) expectStarted(await signed(body, { staticData }));
+		});
+
+		it('does not record the id of a refused (forged) delivery', async () => {
+			const staticData: IDataObject = {};
+			const body = fixture('sitemapxml', 'sitemap.updated.json');
+			const forged = await signed(body, { staticData, headers: { 'x-sitemap-signature': sign(body, 'attacker') } });
+			expectNothingStarted(forged, 401, REJECTED);
+			expect(rememberedCount(staticData)).toBe(0);
+			expectStarted(await signed(body, { staticData }));
+		});
+
+		it('does not record the id of a malformed verified delivery', async () => {
+			const staticData: IDataObject = {};
+			const broken = '<webhook><id>whk_same</id><event>sitemap.generated</event>';
+			expectNothingStarted(await signed(broken, { staticData }), 400, NOT_UNDERSTOOD);
+			expect(rememberedCount(staticData)).toBe(0);
+			expectStarted(await signed(`${broken}</webhook>`, { staticData }));
+		});
+
+		it.each<[string, 'header' | 'body']>([
+			['named by the header', 'header'],
+			['named only in the body', 'body'],
+		])('does not record the id of an unselected event %s', async (_name, where) => {
+			const staticData: IDataObject = {};
+			const body = fixture('sitemapxml', 'quota.warning.json');
+			const headers: Record<string, string> = { 'x-sitemap-signature': sign(body) };
+			if (where === 'header') headers['x-sitemap-event'] = 'quota.warning';
+			const unselected = await signed(body, {
+				staticData,
+				headers,
+				parameters: { events: events.filter((e) => e !== 'quota.warning') },
+			});
+			expectNothingStarted(unselected, 200, { received: true });
+			expect(rememberedCount(staticData)).toBe(0);
+			expectStarted(await signed(body, { staticData }));
+		});
+
+		it(`keeps at most MAX_REMEMBERED_IDS (${MAX_REMEMBERED_IDS}) after 6,000 distinct deliveries`, async () => {
+			const staticData: IDataObject = {};
+			const total = MAX_REMEMBERED_IDS + 1000;
+			let started = 0;
+			for (let index = 0; index < total; index++) {
+				const outcome = await signed(jsonDelivery(`whk_${index}`), { staticData });
+				if (outcome.items?.length === 1) started++;
+			}
+			expect(started).toBe(total);
+			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_IDS);
+			// The newest is still dropped; the first, forgotten, would start again.
+			expect((await signed(jsonDelivery(`whk_${total - 1}`), { staticData })).items).toBeUndefined();
+			expectStarted(await signed(jsonDelivery('whk_0'), { staticData }));
+		});
+	});
+
+	describe('the Include Headers option', () => {
+		const body = fixture('sitemapxml', 'sitemap.updated.xml');
+
+		it('adds the request headers without X-Sitemap-Signature', async () => {
+			const outcome = await signed(body, {
+				headers: {
+					'Content-Type': 'application/xml',
+					'User-Agent': 'Sitemap.xml-Webhooks',
+					'X-Sitemap-Signature': sign(body),
+					'X-Sitemap-Event': 'sitemap.updated',
+				},
+				parameters: { options: { includeHeaders: true } },
+			});
+			expectStarted(outcome);
+			expect(outcome.items?.[0].headers).toEqual({
+				'content-type': 'application/xml',
+				'user-agent': 'Sitemap.xml-Webhooks',
+				'x-sitemap-event': 'sitemap.updated',
+			});
+			expect(JSON.stringify(outcome.items)).not.toContain(hmacHex(body, SECRET));
+		});
+
+		it('leaves headers out by default', async () => {
+			const outcome = await signed(body);
+			expect(outcome.items?.[0]).not.toHaveProperty('headers');
+		});
+	});
+});

@@ -1,0 +1,239 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import {
+	isDuplicateElseRemember,
+	MAX_REMEMBERED_IDS,
+	REMEMBER_FOR_MS,
+	rememberedCount,
+} from '../../../nodes/SitemapXml/acceptedDeliveryIds';
+
+const T0 = Date.UTC(2025, 0, 15, 8, 32, 14);
+const HOUR = 60 * 60 * 1000;
+
+/** The static data key the record is kept under, as the module itself chooses it. */
+const KEY = (() => {
+	const probe: IDataObject = {};
+	isDuplicateElseRemember(probe, 'probe', T0);
+	const keys = Object.keys(probe);
+	if (keys.length !== 1) throw new Error(`expected one static data key, found ${keys.length}`);
+	return keys[0];
+})();
+
+/** The longest form an id is stored in: `sha256:` and 64 hex digits (ids up to 64 characters are kept as they are). */
+const LONGEST_STORED_ID = 'sha256:'.length + 64;
+
+describe('isDuplicateElseRemember', () => {
+	it('answers false the first time an id is seen, then true', () => {
+		const staticData: IDataObject = {};
+		expect(isDuplicateElseRemember(staticData, 'whk_2x9k4m8p1q7r3v5z', T0)).toBe(false);
+		expect(isDuplicateElseRemember(staticData, 'whk_2x9k4m8p1q7r3v5z', T0 + 1)).toBe(true);
+		expect(isDuplicateElseRemember(staticData, 'whk_2x9k4m8p1q7r3v5z', T0 + HOUR)).toBe(true);
+		expect(rememberedCount(staticData)).toBe(1);
+	});
+
+	it('tells ids apart exactly: case, whitespace and prefixes matter', () => {
+		const staticData: IDataObject = {};
+		for (const id of ['whk_a', 'WHK_A', 'whk_a ', ' whk_a', 'whk_', 'whk_ab']) {
+			expect(isDuplicateElseRemember(staticData, id, T0)).toBe(false);
+		}
+		expect(rememberedCount(staticData)).toBe(6);
+	});
+
+	it('keeps separate records in separate static data objects (one per workflow)', () => {
+		const first: IDataObject = {};
+		const second: IDataObject = {};
+		expect(isDuplicateElseRemember(first, 'whk_a', T0)).toBe(false);
+		expect(isDuplicateElseRemember(second, 'whk_a', T0)).toBe(false);
+	});
+
+	it('leaves other static data keys alone', () => {
+		const staticData: IDataObject = { lastTimeChecked: 'keep me' };
+		isDuplicateElseRemember(staticData, 'whk_a', T0);
+		expect(staticData.lastTimeChecked).toBe('keep me');
+	});
+
+	describe('expiry after REMEMBER_FOR_MS', () => {
+		it('covers the provider\'s 72 hours of retries', () => {
+			expect(REMEMBER_FOR_MS).toBeGreaterThan(72 * HOUR);
+		});
+
+		it('still drops the id 1 ms before REMEMBER_FOR_MS has passed', () => {
+			const staticData: IDataObject = {};
+			isDuplicateElseRemember(staticData, 'whk_a', T0);
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0 + 72 * HOUR)).toBe(true);
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0 + REMEMBER_FOR_MS - 1)).toBe(true);
+		});
+
+		it('accepts the id again once REMEMBER_FOR_MS has passed, and remembers it from then on', () => {
+			const staticData: IDataObject = {};
+			isDuplicateElseRemember(staticData, 'whk_a', T0);
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0 + REMEMBER_FOR_MS)).toBe(false);
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0 + REMEMBER_FOR_MS + 1)).toBe(true);
+			expect(rememberedCount(staticData)).toBe(1);
+		});
+
+		it('counts from when the id was accepted, not from the last duplicate', () => {
+			const staticData: IDataObject = {};
+			isDuplicateElseRemember(staticData, 'whk_a', T0);
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0 + REMEMBER_FOR_MS - HOUR)).toBe(true);
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0 + REMEMBER_FOR_MS)).toBe(false);
+		});
+
+		it('forgets expired ids when the next one is recorded, keeping the recent ones', () => {
+			const staticData: IDataObject = {};
+			isDuplicateElseRemember(staticData, 'old-1', T0);
+			isDuplicateElseRemember(staticData, 'old-2', T0 + HOUR);
+			isDuplicateElseRemember(staticData, 'recent', T0 + 10 * HOUR);
+			expect(rememberedCount(staticData)).toBe(3);
+
+			isDuplicateElseRemember(staticData, 'new', T0 + HOUR + REMEMBER_FOR_MS);
+			expect(rememberedCount(staticData)).toBe(2);
+			expect(JSON.stringify(staticData)).not.toContain('old-');
+			expect(isDuplicateElseRemember(staticData, 'recent', T0 + HOUR + REMEMBER_FOR_MS)).toBe(true);
+		});
+
+		it('forgets expired ids also when a duplicate is found', () => {
+			const staticData: IDataObject = {};
+			isDuplicateElseRemember(staticData, 'old', T0);
+			isDuplicateElseRemember(staticData, 'recent', T0 + 10 * HOUR);
+			expect(isDuplicateElseRemember(staticData, 'recent', T0 + REMEMBER_FOR_MS)).toBe(true);
+			expect(rememberedCount(staticData)).toBe(1);
+		});
+	});
+
+	describe(`the bound of MAX_REMEMBERED_IDS (${MAX_REMEMBERED_IDS})`, () => {
+		const TOTAL = 20_000;
+		const staticData: IDataObject = {};
+		const longId = (index: number) => `${'x'.repeat(1024)}-${index}`;
+		// Every other id is long, so half the entries take the longest stored form.
+		const idOf = (index: number) => (index % 2 === 0 ? `whk_${String(index).padStart(16, '0')}` : longId(index));
+		const recordSizes: number[] = [];
+		let duplicatesSeen = 0;
+
+		beforeAll(() => {
+			for (let index = 0; index < TOTAL; index++) {
+				if (isDuplicateElseRemember(staticData, idOf(index), T0 + index)) duplicatesSeen++;
+				if (index % 1000 === 999) recordSizes.push(JSON.stringify(staticData).length);
+			}
+		});
+
+		it('keeps exactly MAX_REMEMBERED_IDS after 20,000 distinct ids, none taken for a duplicate', () => {
+			expect(duplicatesSeen).toBe(0);
+			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_IDS);
+		});
+
+		it('keeps the static data below a size computed from the constants, all along', () => {
+			// Per entry: the stored id in quotes and a comma, and a millisecond timestamp (at most 16 digits) and a comma.
+			const perEntry = LONGEST_STORED_ID + 3 + 16 + 1;
+			const bound = MAX_REMEMBERED_IDS * perEntry + 100;
+			expect(recordSizes).toHaveLength(TOTAL / 1000);
+			for (const size of recordSizes) expect(size).toBeLessThan(bound);
+			expect(bound).toBeLessThan(1024 * 1024);
+		});
+
+		it('has forgotten the oldest ids, first in first out, and still drops the most recent', () => {
+			const now = T0 + TOTAL;
+			// The most recent id, and the oldest one still remembered.
+			expect(isDuplicateElseRemember(staticData, idOf(TOTAL - 1), now)).toBe(true);
+			expect(isDuplicateElseRemember(staticData, idOf(TOTAL - MAX_REMEMBERED_IDS), now)).toBe(true);
+			// The first ids seen, and the last one pushed out: a retry of them starts the workflow again.
+			expect(isDuplicateElseRemember(staticData, idOf(0), now)).toBe(false);
+			expect(isDuplicateElseRemember(staticData, idOf(1), now)).toBe(false);
+			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_IDS);
+			// Recording idOf(0) and idOf(1) pushed out the two oldest of the window.
+			expect(isDuplicateElseRemember(staticData, idOf(TOTAL - MAX_REMEMBERED_IDS), now)).toBe(false);
+		});
+	});
+
+	describe('long ids', () => {
+		const long = `whk_${'a1b2c3d4'.repeat(128)}`;
+
+		it('stores a 1 KB id by its hash, never the id itself, and still detects it', () => {
+			const staticData: IDataObject = {};
+			expect(long.length).toBeGreaterThan(1024);
+			expect(isDuplicateElseRemember(staticData, long, T0)).toBe(false);
+			const stored = JSON.stringify(staticData);
+			expect(stored).not.toContain(long);
+			expect(stored).not.toContain('a1b2c3d4'.repeat(8));
+			expect(stored.length).toBeLessThan(200);
+			expect(isDuplicateElseRemember(staticData, long, T0 + 1)).toBe(true);
+		});
+
+		it('tells apart long ids that differ only in their last character', () => {
+			const staticData: IDataObject = {};
+			expect(isDuplicateElseRemember(staticData, `${long}1`, T0)).toBe(false);
+			expect(isDuplicateElseRemember(staticData, `${long}2`, T0)).toBe(false);
+			expect(isDuplicateElseRemember(staticData, `${long}1`, T0)).toBe(true);
+		});
+
+		it('keeps an id of 64 characters as it is', () => {
+			const staticData: IDataObject = {};
+			const id = 'k'.repeat(64);
+			isDuplicateElseRemember(staticData, id, T0);
+			expect(JSON.stringify(staticData)).toContain(id);
+		});
+	});
+
+	describe('corrupted static data is reset without throwing', () => {
+		it.each<[string, unknown]>([
+			['null', null],
+			['a string', 'whk_a'],
+			['a number', 42],
+			['true', true],
+			['an array', ['whk_a']],
+			['an empty object', {}],
+			['ids not an array', { ids: 'whk_a', acceptedAt: [T0] }],
+			['acceptedAt not an array', { ids: ['whk_a'], acceptedAt: T0 }],
+			['acceptedAt missing', { ids: ['whk_a'] }],
+			['arrays of different lengths', { ids: ['whk_a', 'whk_b'], acceptedAt: [T0] }],
+			['ids null', { ids: null, acceptedAt: null }],
+		])('%s', (_name, corrupted) => {
+			const staticData: IDataObject = { [KEY]: corrupted as IDataObject };
+			expect(() => rememberedCount(staticData)).not.toThrow();
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0)).toBe(false);
+			expect(rememberedCount(staticData)).toBe(1);
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0 + 1)).toBe(true);
+		});
+
+		it('entries of the wrong type do not keep later ids from expiring', () => {
+			const staticData: IDataObject = { [KEY]: { ids: [7, null], acceptedAt: ['yesterday', {}] } };
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0)).toBe(false);
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0 + 1)).toBe(true);
+			// Once REMEMBER_FOR_MS has passed, whk_a is a new delivery like any expired id.
+			expect(isDuplicateElseRemember(staticData, 'whk_a', T0 + REMEMBER_FOR_MS)).toBe(false);
+		});
+	});
+
+	describe('the record is assigned anew, so n8n notices the change', () => {
+		it('puts a new object under its key for each accepted id, leaving the old one as it was', () => {
+			const staticData: IDataObject = {};
+			isDuplicateElseRemember(staticData, 'whk_a', T0);
+			const first = staticData[KEY];
+			const firstJson = JSON.stringify(first);
+			expect(isDuplicateElseRemember(staticData, 'whk_b', T0 + 1)).toBe(false);
+			const second = staticData[KEY];
+			expect(second).not.toBe(first);
+			expect(JSON.stringify(first)).toBe(firstJson);
+			expect(isDuplicateElseRemember(staticData, 'whk_c', T0 + 2)).toBe(false);
+			expect(staticData[KEY]).not.toBe(second);
+		});
+
+		it('puts a new object under its key when the bound pushes the oldest out', () => {
+			const staticData: IDataObject = {};
+			for (let index = 0; index < MAX_REMEMBERED_IDS; index++) isDuplicateElseRemember(staticData, `id-${index}`, T0);
+			const full = staticData[KEY];
+			expect(isDuplicateElseRemember(staticData, 'one-more', T0)).toBe(false);
+			expect(staticData[KEY]).not.toBe(full);
+			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_IDS);
+		});
+
+		it('puts a new object under its key when a duplicate lets expired ids go', () => {
+			const staticData: IDataObject = {};
+			isDuplicateElseRemember(staticData, 'old', T0);
+			isDuplicateElseRemember(staticData, 'recent', T0 + HOUR);
+			const before = staticData[KEY];
+			expect(isDuplicateElseRemember(staticData, 'recent', T0 + REMEMBER_FOR_MS)).toBe(true);
+			expect(staticData[KEY]).not.toBe(before);
+		});
+	});
+});

@@ -1,0 +1,318 @@
+import { SITEMAP_XML_FIELD_TYPES } from '../../../nodes/SitemapXml/SitemapXmlEvents';
+import { MAX_DEPTH, parseXml, xmlToObject, XmlSyntaxError } from '../../../nodes/SitemapXml/xmlEnvelope';
+import { fixture } from '../helpers/webhookContext';
+
+const toObject = (xml: string) => xmlToObject(xml, SITEMAP_XML_FIELD_TYPES);
+
+/** The XML example of Sitemap.xml's webhook documentation, exactly as published. */
+const DOCS_EXAMPLE = `<webhook>
+<id>whk_2x9k4m8p1q7r3v5z</id>
+<event>sitemap.generated</event>
+<timestamp>2025-01-15T08:32:14Z</timestamp>
+<data>
+<sitemap_url>https://example.com/sitemap.xml</sitemap_url>
+<total_urls>1247</total_urls>
+<version>0.9</version>
+</data>
+</webhook>`;
+
+/** `depth` elements, each inside the one before, the innermost holding `text`. */
+function nested(depth: number, text = 'x'): string {
+	let open = '';
+	let close = '';
+	for (let level = 0; level < depth; level++) {
+		open += `<e${level}>`;
+		close = `</e${level}>` + close;
+	}
+	return open + text + close;
+}
+
+describe('xmlToObject', () => {
+	it('reads the documentation\'s XML example into the envelope it describes', () => {
+		expect(toObject(DOCS_EXAMPLE)).toEqual({
+			id: 'whk_2x9k4m8p1q7r3v5z',
+			event: 'sitemap.generated',
+			timestamp: '2025-01-15T08:32:14Z',
+			data: {
+				sitemap_url: 'https://example.com/sitemap.xml',
+				total_urls: 1247,
+				version: '0.9',
+			},
+		});
+	});
+
+	it.each(['sitemap.generated', 'sitemap.updated', 'indexing.completed', 'crawl.error', 'quota.warning'])(
+		'reads the %s XML fixture into what its JSON fixture holds',
+		(event) => {
+			const fromJson = JSON.parse(fixture('sitemapxml', `${event}.json`).toString('utf8')) as Record<string, unknown>;
+			const fromXml = toObject(fixture('sitemapxml', `${event}.xml`).toString('utf8'));
+			// The signature element is optional in the XML fixtures; the trigger drops it either way.
+			delete fromJson.signature;
+			delete fromXml.signature;
+			expect(fromXml).toEqual(fromJson);
+		},
+	);
+
+	describe('text', () => {
+		it('decodes the five predefined entities', () => {
+			expect(toObject('<w><a>&lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;</a></w>')).toEqual({ a: '<b> & "c" \'d\'' });
+		});
+
+		it('decodes decimal and hexadecimal character references, also outside the BMP', () => {
+			expect(toObject('<w><a>&#65;&#x42;&#x63;&#233;&#x1F600;</a></w>')).toEqual({ a: 'ABcé\u{1F600}' });
+		});
+
+		it('takes CDATA as it stands, entities and markup included', () => {
+			expect(toObject('<w><a><![CDATA[<b>&amp; & ]]></a></w>')).toEqual({ a: '<b>&amp; & ' });
+		});
+
+		it('joins text, CDATA and references around a comment', () => {
+			expect(toObject('<w><a>one <!-- skipped <b> --><![CDATA[two]]> &amp; three</a></w>')).toEqual({
+				a: 'one two & three',
+			});
+		});
+
+		it('keeps surrounding whitespace of a text field', () => {
+			expect(toObject('<w><a>  padded\n</a></w>')).toEqual({ a: '  padded\n' });
+		});
+	});
+
+	describe('what is read past', () => {
+		it('skips the XML declaration, processing instructions and comments around and inside the root', () => {
+			const xml =
+				'<?xml version="1.0" encoding="UTF-8"?>\n<!-- before -->\n<?style sheet?>\n' +
+				'<w><!-- inside --><a>1</a><?pi inside?></w>\n<!-- after -->\n';
+			expect(toObject(xml)).toEqual({ a: '1' });
+		});
+
+		it('skips a byte order mark at the start', () => {
+			expect(toObject('\uFEFF<?xml version="1.0"?><w><a>b</a></w>')).toEqual({ a: 'b' });
+		});
+
+		it('ignores attributes, in either quotes, on open and self-closing tags', () => {
+			const xml =
+				'<webhook xmlns="urn:x" version=\'2\'><id type="string" >whk_1</id>' +
+				'<data a="1" b = \'>\'><total_urls unit="urls">5</total_urls><flag on="yes"/></data></webhook>';
+			expect(toObject(xml)).toEqual({ id: 'whk_1', data: { total_urls: 5, flag: '' } });
+		});
+
+		it('reads self-closing elements as empty text, and a self-closing root as no fields', () => {
+			expect(toObject('<w><a/><b /><c></c></w>')).toEqual({ a: '', b: '', c: '' });
+			expect(toObject('<w/>')).toEqual({});
+		});
+
+		it('accepts whitespace before the closing bracket of a closing tag', () => {
+			expect(toObject('<w><a>1</a  ></w\n>')).toEqual({ a: '1' });
+		});
+	});
+
+	describe('numbers', () => {
+		it('turns the text of a number field into a number', () => {
+			expect(
+				toObject('<w><total_urls>1247</total_urls><size_bytes> 84920 </size_bytes><percent_used>92.5</percent_used><used>-3</used><limit>1e3</limit></w>'),
+			).toEqual({ total_urls: 1247, size_bytes: 84920, percent_used: 92.5, used: -3, limit: 1000 });
+		});
+
+		it('leaves the text of other fields as a string, even when it looks like a number', () => {
+			expect(toObject('<w><version>0.9</version><id>12345</id><timestamp>2025</timestamp></w>')).toEqual({
+				version: '0.9',
+				id: '12345',
+				timestamp: '2025',
+			});
+		});
+
+		it.each(['12abc', '', '0x10', '01', '1.', 'Infinity', 'NaN', '1 2'])(
+			'leaves "%s" in a number field as the text sent',
+			(text) => {
+				expect(toObject(`<w><total_urls>${text}</total_urls></w>`)).toEqual({ total_urls: text });
+			},
+		);
+
+		it('types number fields inside array items', () => {
+			expect(
+				toObject('<w><errors><e><url>u</url><status_code>404</status_code></e><e><status_code>x</status_code></e></errors></w>'),
+			).toEqual({ errors: [{ url: 'u', status_code: 404 }, { status_code: 'x' }] });
+		});
+	});
+
+	describe('arrays', () => {
+		it('reads a wrapper element whose children are the items, whatever their name', () => {
+			expect(toObject('<w><submitted_to><engine>google</engine><name>bing</name></submitted_to></w>')).toEqual({
+				submitted_to: ['google', 'bing'],
+			});
+		});
+
+		it('reads repeated elements as the items, with no wrapper', () => {
+			expect(
+				toObject('<w><data><submitted_to>google</submitted_to><total_urls>3</total_urls><submitted_to>bing</submitted_to></data></w>'),
+			).toEqual({ data: { submitted_to: ['google', 'bing'], total_urls: 3 } });
+		});
+
+		it('reads repeated object elements as an array of objects', () => {
+			expect(
+				toObject(
+					'<w><errors><url>a</url><status_code>404</status_code></errors><errors><url>b</url><status_code>500</status_code></errors></w>',
+				),
+			).toEqual({ errors: [{ url: 'a', status_code: 404 }, { url: 'b', status_code: 500 }] });
+		});
+
+		it('reads one element with text as an array of one', () => {
+			expect(toObject('<w><submitted_to>google</submitted_to></w>')).toEqual({ submitted_to: ['google'] });
+		});
+
+		it.each(['<submitted_to></submitted_to>', '<submitted_to/>', '<submitted_to>\n  </submitted_to>', '<submitted_to><!-- none --></submitted_to>'])(
+			'reads an empty wrapper %s as []',
+			(element) => {
+				expect(toObject(`<w>${element}</w>`)).toEqual({ submitted_to: [] });
+			},
+		);
+
+		it('makes any repeated field an array, listed or not', () => {
+			expect(toObject('<w><tag>a</tag><tag>b</tag></w>')).toEqual({ tag: ['a', 'b'] });
+		});
+
+		it('keeps a non-array element with children as an object', () => {
+			expect(toObject('<w><data><a>1</a></data></w>')).toEqual({ data: { a: '1' } });
+		});
+	});
+
+	it('makes an element named __proto__ an own field, as JSON.parse does, and leaves the prototype alone', () => {
+		const fromXml = toObject('<w><event>sitemap.generated</event><__proto__><id>whk_x</id></__proto__></w>');
+		const fromJson = JSON.parse('{"event":"sitemap.generated","__proto__":{"id":"whk_x"}}') as object;
+		expect(Object.getPrototypeOf(fromXml)).toBe(Object.prototype);
+		expect((fromXml as { id?: unknown }).id).toBeUndefined();
+		expect(Object.keys(fromXml)).toEqual(Object.keys(fromJson));
+	});
+});
+
+describe('parseXml', () => {
+	it('gives the element tree, text only in leaves', () => {
+		expect(parseXml('<w><a>1</a><b><c/></b></w>')).toEqual({
+			name: 'w',
+			text: '',
+			children: [
+				{ name: 'a', text: '1', children: [] },
+				{ name: 'b', text: '', children: [{ name: 'c', text: '', children: [] }] },
+			],
+		});
+	});
+
+	it(`accepts nesting of exactly MAX_DEPTH (${MAX_DEPTH}) elements`, () => {
+		let element = parseXml(nested(MAX_DEPTH, 'deep'));
+		let depth = 1;
+		while (element.children.length > 0) {
+			element = element.children[0];
+			depth++;
+		}
+		expect(depth).toBe(MAX_DEPTH);
+		expect(element.text).toBe('deep');
+	});
+
+	describe('refuses, with XmlSyntaxError', () => {
+		const billionLaughs = [
+			'<?xml version="1.0"?>',
+			'<!DOCTYPE lolz [',
+			' <!ENTITY lol "lol">',
+			' <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">',
+			' <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">',
+			' <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">',
+			' <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">',
+			' <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">',
+			' <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">',
+			' <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">',
+			' <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">',
+			' <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">',
+			']>',
+			'<lolz>&lol9;</lolz>',
+		].join('\n');
+
+		it.each<[string, string]>([
+			['a DOCTYPE', '<!DOCTYPE webhook><webhook><id>1</id></webhook>'],
+			['a DOCTYPE with an external entity', '<!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><w><a>&xxe;</a></w>'],
+			['the billion-laughs document', billionLaughs],
+			['an ENTITY declaration without a DOCTYPE', '<!ENTITY a "b"><w><a>&a;</a></w>'],
+			['a declaration inside the root', '<w><!ELEMENT w ANY><a>1</a></w>'],
+			['an unknown entity', '<w><a>&nbsp;</a></w>'],
+			['an entity without its semicolon', '<w><a>&amp</a></w>'],
+			['a bare ampersand', '<w><a>fish & chips</a></w>'],
+			['an empty character reference', '<w><a>&#;</a></w>'],
+			['&#0;', '<w><a>&#0;</a></w>'],
+			['&#x0;', '<w><a>&#x0;</a></w>'],
+			['&#xD800; (a lone surrogate)', '<w><a>&#xD800;</a></w>'],
+			['&#57343; (a lone surrogate, decimal)', '<w><a>&#57343;</a></w>'],
+			['&#x110000; (beyond Unicode)', '<w><a>&#x110000;</a></w>'],
+			['a character reference of too many digits', '<w><a>&#00000000065;</a></w>'],
+			['mismatched tags', '<w><a><b>1</a></b></w>'],
+			['a closing tag of another name', '<w><a>1</b></w>'],
+			['a closing tag with nothing open', '</w>'],
+			['a stray closing tag after the root', '<w><a>1</a></w></w>'],
+			['an unclosed element', '<w><a>1</a>'],
+			['an unclosed child', '<w><a>1</w>'],
+			['an unclosed comment', '<w><a>1</a><!-- </w>'],
+			['an unclosed CDATA section', '<w><a><![CDATA[1</a></w>'],
+			['an unclosed processing instruction', '<?xml version="1.0"<w/>'],
+			['CDATA outside the root', '<![CDATA[x]]><w/>'],
+			['two roots', '<w><a>1</a></w><w><a>2</a></w>'],
+			['two self-closing roots', '<w/><v/>'],
+			['text before the root', 'id=1<w/>'],
+			['text after the root', '<w><a>1</a></w>trailing'],
+			['text before a child element', '<w>text<a>1</a></w>'],
+			['text after a child element', '<w><a>1</a>text</w>'],
+			['CDATA beside a child element', '<w><![CDATA[text]]><a>1</a></w>'],
+			['an attribute without quotes', '<w><a b=1>1</a></w>'],
+			['a tag without a name', '<w>< a>1</a></w>'],
+			['a tag cut short', '<w><a'],
+			['no element at all', '  <!-- nothing -->  '],
+			['an empty document', ''],
+			[`nesting one deeper than MAX_DEPTH`, nested(MAX_DEPTH + 1)],
+			['nesting far deeper than MAX_DEPTH', nested(100_000)],
+			['a self-closing element one deeper than MAX_DEPTH', nested(MAX_DEPTH, '<leaf/>')],
+		])('%s', (_name, xml) => {
+			expect(() => parseXml(xml)).toThrow(XmlSyntaxError);
+		});
+
+		it('refuses the billion-laughs document at once, expanding nothing', () => {
+			const started = performance.now();
+			expect(() => toObject(billionLaughs)).toThrow('DOCTYPE');
+			expect(performance.now() - started).toBeLessThan(100);
+		});
+	});
+
+	describe('time linear in the input (a loose guard against quadratic behaviour)', () => {
+		const TWO_MB = 2 * 1024 * 1024;
+
+		function timed(xml: string): number {
+			const started = performance.now();
+			try {
+				parseXml(xml);
+			} catch (error) {
+				if (!(error instanceof XmlSyntaxError)) throw error;
+			}
+			return performance.now() - started;
+		}
+
+		it('parses a 2 MB document of many small elements in well under a second', () => {
+			const item = '<engine a="1">google &amp; bing</engine><!-- c --><n/>';
+			const xml = `<webhook><data><submitted_to>${item.repeat(Math.ceil(TWO_MB / item.length))}</submitted_to></data></webhook>`;
+			expect(xml.length).toBeGreaterThanOrEqual(TWO_MB);
+			const started = performance.now();
+			const object = toObject(xml);
+			const elapsed = performance.now() - started;
+			expect((object.data as { submitted_to: unknown[] }).submitted_to.length).toBe(2 * Math.ceil(TWO_MB / item.length));
+			expect(elapsed).toBeLessThan(2000);
+		});
+
+		it.each<[string, string]>([
+			['one 2 MB text of entities', `<w><a>${'&amp;&#x41;x'.repeat(TWO_MB / 12)}</a></w>`],
+			['2 MB of text broken by comments', `<w><a>${'x<!---->'.repeat(TWO_MB / 8)}</a></w>`],
+			['one tag of 2 MB of attributes, never closed', `<w><a${' b="1"'.repeat(TWO_MB / 6)}`],
+			['2 MB of whitespace in a tag, never closed', `<w><a${' '.repeat(TWO_MB)}`],
+			['2 MB of entities ending in a bare ampersand', `<w><a>${'&amp;'.repeat(TWO_MB / 5)}&</a></w>`],
+			['2 MB of self-closing children with whitespace between', `<w>${'<a/> '.repeat(TWO_MB / 5)}</w>`],
+			['2 MB of comments outside the root', `<w/>${'<!-- c -->\n'.repeat(TWO_MB / 11)}`],
+			['2 MB of siblings, each with a long closing tag', `<w>${'<abcdefgh>1</abcdefgh    >'.repeat(TWO_MB / 27)}</w>`],
+		])('%s', (_name, xml) => {
+			expect(timed(xml)).toBeLessThan(2000);
+		});
+	});
+});
