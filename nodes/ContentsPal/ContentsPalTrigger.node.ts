@@ -1,14 +1,8 @@
-import {
-	NodeConnectionTypes,
-	type INodeType,
-	type INodeTypeDescription,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
-} from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { activationCheck, checkSigningCredential } from '../shared/credentialChecks';
+import { activationCheck, signingCredentialMethods } from '../shared/credentialChecks';
 import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
-import { receiveDelivery } from '../shared/receiveDelivery';
+import { deliveryHandler } from '../shared/receiveDelivery';
 import { CONTENTSPAL_EVENTS, CONTENTSPAL_WATCHED_FIELDS } from './ContentsPalEvents';
 import { contentsPalProvider } from './ContentsPalProvider';
 
@@ -61,11 +55,9 @@ export class ContentsPalTrigger implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { checkSigningCredential } };
+	methods = signingCredentialMethods;
 
 	webhookMethods = { default: activationCheck(contentsPalProvider) };
 
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await receiveDelivery(this, contentsPalProvider);
-	}
+	webhook = deliveryHandler(contentsPalProvider);
 }

@@ -1,14 +1,8 @@
-import {
-	NodeConnectionTypes,
-	type INodeType,
-	type INodeTypeDescription,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
-} from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { activationCheck, checkSigningCredential } from '../shared/credentialChecks';
+import { activationCheck, signingCredentialMethods } from '../shared/credentialChecks';
 import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
-import { receiveDelivery } from '../shared/receiveDelivery';
+import { deliveryHandler } from '../shared/receiveDelivery';
 import { SITEMARKS_EVENTS } from './SitemarksEvents';
 import { sitemarksProvider } from './SitemarksProvider';
 
@@ -35,11 +29,9 @@ export class SitemarksTrigger implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { checkSigningCredential } };
+	methods = signingCredentialMethods;
 
 	webhookMethods = { default: activationCheck(sitemarksProvider) };
 
-	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await receiveDelivery(this, sitemarksProvider);
-	}
+	webhook = deliveryHandler(sitemarksProvider);
 }

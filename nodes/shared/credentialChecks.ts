@@ -78,3 +78,6 @@ export function activationCheck(provider: TriggerProvider<never>) {
 		},
 	};
 }
+
+/** The node's `methods`: the credential test its credential entry names with `testedBy`. */
+export const signingCredentialMethods = { credentialTest: { checkSigningCredential } };

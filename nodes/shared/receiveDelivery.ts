@@ -154,3 +154,10 @@ function deliveryLog(context: IWebhookFunctions, provider: TriggerProvider<never
 		debug: (message: string) => context.logger.debug(`${prefix} ${message}`, meta()),
 	};
 }
+
+/** The node's `webhook` method for `provider` (n8n calls it with the webhook context as `this`). */
+export function deliveryHandler<TEnvelope extends Envelope>(provider: TriggerProvider<TEnvelope>) {
+	return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveDelivery(this, provider);
+	};
+}
