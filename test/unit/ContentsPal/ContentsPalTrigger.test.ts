@@ -1,0 +1,565 @@
+import type { IHookFunctions } from 'n8n-workflow';
+
+import { ContentsPalWebhookApi } from '../../../credentials/ContentsPalWebhookApi.credentials';
+import { ContentsPalTrigger } from '../../../nodes/ContentsPal/ContentsPalTrigger.node';
+import { deliver, fixture, hmacHex, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
+
+const SECRET = 'cp_signing_secret_7e21b0c4';
+const PREVIOUS_SECRET = 'cp_signing_secret_old_39af';
+const SIGNATURE = 'x-webhook-signature';
+const EVENT = 'x-webhook-event';
+const USER_AGENT = 'ContentsPal-Webhook/1.0';
+const ACK = { received: true };
+const REJECTED = { error: 'Webhook delivery rejected' };
+const NOT_UNDERSTOOD = { error: 'Webhook payload not understood' };
+
+const node = new ContentsPalTrigger();
+const events = ['job.created', 'job.updated', 'job.deleted'] as const;
+
+const created = fixture('contentspal', 'job.created.json');
+const updated = fixture('contentspal', 'job.updated.json');
+const deleted = fixture('contentspal', 'job.deleted.json');
+
+function parsed(body: Buffer | string): Record<string, unknown> {
+	return JSON.parse(body.toString()) as Record<string, unknown>;
+}
+
+/** The documented job.updated body with some top-level fields replaced (or removed, for `undefined`). */
+function updatedWith(changes: Record<string, unknown>): string {
+	const body = { ...parsed(updated), ...changes };
+	for (const [name, value] of Object.entries(changes)) if (value === undefined) delete body[name];
+	return JSON.stringify(body);
+}
+
+/** ContentsPal's own signature: `sha256=` and the hex HMAC-SHA256 of the raw body. */
+function contentsPalSignature(body: Buffer | string, secret = SECRET): string {
+	return `sha256=${hmacHex(body, secret)}`;
+}
+
+function headersFor(event: string, signature: string | undefined): Record<string, string> {
+	const headers: Record<string, string> = {
+		'content-type': 'application/json',
+		'user-agent': USER_AGENT,
+		[EVENT]: event,
+	};
+	if (signature !== undefined) headers[SIGNATURE] = signature;
+	return headers;
+}
+
+/** The event a body names, for its X-Webhook-Event header; job.created for a body that names none. */
+function eventOf(body: Buffer | string): string {
+	try {
+		const event = (JSON.parse(body.toString()) as { event?: unknown } | null)?.event;
+		return typeof event === 'string' ? event : 'job.created';
+	} catch {
+		return 'job.created';
+	}
+}
+
+/** Sends `body` as ContentsPal does with a signing secret configured, unless `overrides` says otherwise. */
+function signed(body: Buffer | string, overrides: Partial<DeliverySetup> = {}): Promise<DeliveryOutcome> {
+	const event = eventOf(body);
+	return deliver(node, {
+		body,
+		headers: headersFor(event, contentsPalSignature(body)),
+		credentials: { webhookSecret: SECRET },
+		...overrides,
+	});
+}
+
+/** Sends `body` as ContentsPal does without a signing secret: no signature header. */
+function unsigned(body: Buffer | string, overrides: Partial<DeliverySetup> = {}): Promise<DeliveryOutcome> {
+	return deliver(node, {
+		body,
+		headers: headersFor(eventOf(body), undefined),
+		credentials: null,
+		...overrides,
+	});
+}
+
+function expectStarted(outcome: DeliveryOutcome, item: Record<string, unknown>): void {
+	expect(outcome.status).toBe(200);
+	expect(outcome.responseBody).toEqual(ACK);
+	expect(outcome.result.noWebhookResponse).toBe(true);
+	expect(outcome.items).toEqual([item]);
+}
+
+function expectIgnored(outcome: DeliveryOutcome): void {
+	expect(outcome.status).toBe(200);
+	expect(outcome.responseBody).toEqual(ACK);
+	expect(outcome.items).toBeUndefined();
+	expect(outcome.result.workflowData).toBeUndefined();
+}
+
+function expectRefused(outcome: DeliveryOutcome, reason: string): void {
+	expect(outcome.status).toBe(401);
+	expect(outcome.responseBody).toEqual(REJECTED);
+	expect(outcome.items).toBeUndefined();
+	expect(outcome.result.workflowData).toBeUndefined();
+	const warnings = outcome.logs.filter((l) => l.level === 'warn');
+	expect(warnings).toHaveLength(1);
+	expect(warnings[0].message).toContain('ContentsPal Trigger');
+	expect(warnings[0].message).toContain(reason);
+}
+
+function expectMalformed(outcome: DeliveryOutcome): void {
+	expect(outcome.status).toBe(400);
+	expect(outcome.responseBody).toEqual(NOT_UNDERSTOOD);
+	expect(outcome.items).toBeUndefined();
+	expect(outcome.result.workflowData).toBeUndefined();
+}
+
+describe('the ContentsPal fixtures', () => {
+	const job = {
+		id: 'job-uuid',
+		name: 'Smith Residence - Fire Damage',
+		status: 'inventory',
+		customer: { name: 'John Smith', email: 'john.smith@example.com', phone: '555-1234' },
+		insurance: {
+			claimNumber: 'CLM-2026-001',
+			company: 'State Farm',
+			lossType: 'fire',
+			policyNumber: 'POL-123',
+			agent: 'Jane Doe',
+			phone: '555-5678',
+			email: 'jane.doe@example.com',
+		},
+		ownerUserId: 'user-uuid',
+		createdAt: '2026-03-01T10:00:00.000Z',
+		updatedAt: '2026-03-03T14:30:00.000Z',
+	};
+
+	it('job.updated is the documented payload schema example, with its changes', () => {
+		expect(parsed(updated)).toEqual({
+			event: 'job.updated',
+			timestamp: '2026-03-03T14:30:00.000Z',
+			organizationId: 'abc123',
+			job,
+			changes: [
+				{
+					field: 'settings.customer',
+					oldValue: { name: 'J Smith' },
+					newValue: { name: 'John Smith', email: 'john.smith@example.com', phone: '555-1234' },
+				},
+			],
+		});
+	});
+
+	it('job.created is the same job without changes', () => {
+		expect(parsed(created)).toEqual({ event: 'job.created', timestamp: '2026-03-03T14:30:00.000Z', organizationId: 'abc123', job });
+	});
+
+	it('job.deleted is the same job without changes and without its optional fields', () => {
+		const body = parsed(deleted);
+		expect(body).not.toHaveProperty('changes');
+		expect(body.event).toBe('job.deleted');
+		const { status: _status, customer: _customer, insurance: _insurance, ...required } = job;
+		expect(body.job).toEqual(required);
+	});
+
+	it('carry no obfuscated e-mail placeholders', () => {
+		for (const body of [created, updated, deleted]) expect(body.toString('utf8')).not.toContain('[email');
+	});
+});
+
+describe('ContentsPalTrigger description', () => {
+	it('offers the three documented events, all selected by default', () => {
+		const property = node.description.properties.find((p) => p.name === 'events');
+		const values = property?.options?.map((o) => ('value' in o ? o.value : undefined));
+		expect([...(values ?? [])].sort()).toEqual([...events].sort());
+		expect([...(property?.default as string[])].sort()).toEqual([...events].sort());
+	});
+
+	it('names a credential test that the node provides', () => {
+		const testedBy = node.description.credentials?.[0].testedBy;
+		expect(testedBy).toBe('checkSigningCredential');
+		expect(typeof node.methods.credentialTest[testedBy as 'checkSigningCredential']).toBe('function');
+	});
+
+	it('declares one POST webhook answered on receipt and an optional credential', () => {
+		expect(node.description.webhooks).toEqual([
+			expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }),
+		]);
+		expect(node.description.credentials).toEqual([
+			expect.objectContaining({ name: 'contentsPalWebhookApi', required: false }),
+		]);
+		expect(new ContentsPalWebhookApi().name).toBe('contentsPalWebhookApi');
+	});
+
+	it('has an acceptUnsignedDeliveries switch, off by default, whose description warns of the risk', () => {
+		const property = node.description.properties.find((p) => p.name === 'acceptUnsignedDeliveries');
+		expect(property).toBeDefined();
+		expect(property?.type).toBe('boolean');
+		expect(property?.default).toBe(false);
+		expect(property?.description).toContain('Anyone');
+	});
+
+	it('offers Watched Fields with the three documented fields, none by default', () => {
+		const options = node.description.properties.find((p) => p.name === 'options');
+		const watched = options?.options?.find((o) => 'name' in o && o.name === 'watchedFields') as
+			| { default?: unknown; options?: Array<{ value: unknown }> }
+			| undefined;
+		expect(watched?.options?.map((o) => o.value).sort()).toEqual(['jobName', 'settings.customer', 'settings.insurance']);
+		expect(watched?.default).toEqual([]);
+	});
+});
+
+describe('ContentsPalTrigger webhook()', () => {
+	describe.each([
+		['job.created', created],
+		['job.updated', updated],
+		['job.deleted', deleted],
+	] as const)('the documented %s delivery', (event, body) => {
+		it('signed as ContentsPal signs it, starts the workflow with the payload and answers 200', async () => {
+			const outcome = await signed(body);
+			expectStarted(outcome, parsed(body));
+			expect(outcome.items?.[0].event).toBe(event);
+			expect(outcome.logs.filter((l) => l.level === 'warn')).toEqual([]);
+		});
+
+		it('is acknowledged with 200 and starts nothing when its event is not selected', async () => {
+			const outcome = await signed(body, { parameters: { events: events.filter((e) => e !== event) } });
+			expectIgnored(outcome);
+			expect(outcome.logs.some((l) => l.message.includes('not selected'))).toBe(true);
+		});
+
+		it('without the X-Webhook-Event header, uses the event named in the body', async () => {
+			const outcome = await signed(body, { headers: { [SIGNATURE]: contentsPalSignature(body) } });
+			expectStarted(outcome, parsed(body));
+		});
+	});
+
+	describe('optional fields absent', () => {
+		it('job.deleted without status, customer and insurance starts the workflow unchanged', async () => {
+			const outcome = await signed(deleted);
+			expectStarted(outcome, parsed(deleted));
+			expect(outcome.items?.[0].job).not.toHaveProperty('customer');
+		});
+
+		it('job.created with only the required job fields starts the workflow', async () => {
+			const body = JSON.stringify({ ...parsed(created), job: parsed(deleted).job });
+			expectStarted(await signed(body), parsed(body));
+		});
+
+		it('job.updated without changes starts the workflow when no field is watched', async () => {
+			const body = updatedWith({ changes: undefined });
+			expectStarted(await signed(body), parsed(body));
+		});
+
+		it('job.updated with an empty changes list starts the workflow when no field is watched', async () => {
+			const body = updatedWith({ changes: [] });
+			expectStarted(await signed(body), parsed(body));
+		});
+	});
+
+	it('refuses with 400 a verified delivery whose header and body name different events', async () => {
+		const outcome = await signed(created, { headers: headersFor('job.deleted', contentsPalSignature(created)) });
+		expectMalformed(outcome);
+		expect(outcome.logs.some((l) => l.level === 'warn' && l.message.includes('different events'))).toBe(true);
+	});
+
+	it('acknowledges without parsing a verified body whose X-Webhook-Event names an unselected event', async () => {
+		const notJson = '{"event":"job.deleted",';
+		const outcome = await signed(notJson, {
+			headers: headersFor('job.deleted', contentsPalSignature(notJson)),
+			parameters: { events: ['job.created'] },
+		});
+		expectIgnored(outcome);
+	});
+
+	describe.each([
+		['invalid JSON', '{"event": "job.created",'],
+		['a JSON array', '[{"event":"job.created"}]'],
+		['null', 'null'],
+		['an object without event', '{"organizationId":"abc123","job":{}}'],
+		['an empty body', ''],
+	])('a verified body that is %s', (_name, text) => {
+		it('gets 400 and starts nothing', async () => {
+			expectMalformed(
+				await signed(text, { headers: headersFor('job.created', contentsPalSignature(text)) }),
+			);
+		});
+	});
+
+	describe('refuses with 401, starts nothing and logs why', () => {
+		const body = created;
+		const good = hmacHex(body, SECRET);
+		const tampered = Buffer.from(body.toString('utf8').replace('Fire Damage', 'Water Damage'));
+		const withSignature = (signature: string | string[]): Partial<DeliverySetup> => ({
+			headers: { ...headersFor('job.created', undefined), [SIGNATURE]: signature },
+		});
+
+		it.each<[string, Partial<DeliverySetup>, string]>([
+			['a signature made with another secret', withSignature(contentsPalSignature(body, 'not-the-secret')), 'does not match'],
+			['a tampered body', { body: tampered }, 'does not match'],
+			['a re-serialised body', { body: JSON.stringify(parsed(body)) }, 'does not match'],
+			['a bare hex signature without sha256=', withSignature(good), 'expected format'],
+			['a sha1= prefix', withSignature(`sha1=${good}`), 'expected format'],
+			['an upper-case SHA256= prefix', withSignature(`SHA256=${good}`), 'expected format'],
+			['a base64 digest behind sha256=', withSignature(`sha256=${Buffer.from(good, 'hex').toString('base64')}`), 'expected format'],
+			['a truncated signature', withSignature(`sha256=${good.slice(0, 63)}`), 'expected format'],
+			['only the prefix', withSignature('sha256='), 'expected format'],
+			['no signature header', { headers: headersFor('job.created', undefined) }, 'is missing'],
+			['an empty signature header', withSignature(''), 'is missing'],
+			['a repeated signature header', withSignature([`sha256=${good}`, `sha256=${good}`]), 'more than once'],
+			['no secret in the credential', { credentials: { webhookSecret: '' } }, 'no signing secret'],
+			['no credential at all', { credentials: null }, 'no signing secret'],
+			['no raw body', { withoutRawBody: true }, 'raw request body'],
+		])('%s', async (_name, overrides, reason) => {
+			expectRefused(await signed(body, overrides), reason);
+		});
+
+		it('never puts the secret or the expected digest in a log line or the response', async () => {
+			const outcomes = await Promise.all([
+				signed(tampered, { headers: headersFor('job.created', `sha256=${good}`) }),
+				signed(body, withSignature(good)),
+			]);
+			expect(outcomes.map((o) => o.status)).toEqual([401, 401]);
+			const written = JSON.stringify(outcomes.map((o) => [o.logs, o.responseBody, o.result]));
+			expect(written).not.toContain(SECRET);
+			expect(written).not.toContain(hmacHex(tampered, SECRET));
+			expect(written).not.toContain(good);
+		});
+	});
+
+	it('accepts a delivery signed with the previous secret during rotation and logs it', async () => {
+		const outcome = await signed(updated, {
+			headers: headersFor('job.updated', contentsPalSignature(updated, PREVIOUS_SECRET)),
+			credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET },
+		});
+		expectStarted(outcome, parsed(updated));
+		expect(outcome.logs.some((l) => l.level === 'info' && l.message.includes('previous secret'))).toBe(true);
+	});
+
+	describe('unsigned deliveries', () => {
+		it('(a) with no credential and acceptUnsignedDeliveries off (the default) are refused with 401', async () => {
+			const outcome = await unsigned(created);
+			expectRefused(outcome, 'no signing secret');
+		});
+
+		it('(a) are refused when acceptUnsignedDeliveries is explicitly false', async () => {
+			expectRefused(await unsigned(created, { parameters: { acceptUnsignedDeliveries: false } }), 'no signing secret');
+		});
+
+		it('(b) with no credential and acceptUnsignedDeliveries on are accepted', async () => {
+			const outcome = await unsigned(created, { parameters: { acceptUnsignedDeliveries: true } });
+			expectStarted(outcome, parsed(created));
+		});
+
+		it('(b) every event, including job.deleted with optional fields absent, is accepted unsigned', async () => {
+			for (const body of [created, updated, deleted]) {
+				expectStarted(await unsigned(body, { parameters: { acceptUnsignedDeliveries: true } }), parsed(body));
+			}
+		});
+
+		it('(b) a credential whose secret is empty counts as no secret', async () => {
+			const outcome = await unsigned(created, {
+				credentials: { webhookSecret: '' },
+				parameters: { acceptUnsignedDeliveries: true },
+			});
+			expectStarted(outcome, parsed(created));
+		});
+
+		it('(c) with a secret in the credential, an unsigned delivery is still refused whatever acceptUnsignedDeliveries says', async () => {
+			const outcome = await unsigned(created, {
+				credentials: { webhookSecret: SECRET },
+				parameters: { acceptUnsignedDeliveries: true },
+			});
+			expectRefused(outcome, 'is missing');
+		});
+
+		it('(c) with a secret in the credential and acceptUnsignedDeliveries on, a forged signature is refused', async () => {
+			const outcome = await signed(created, {
+				headers: headersFor('job.created', contentsPalSignature(created, 'forger')),
+				parameters: { acceptUnsignedDeliveries: true },
+			});
+			expectRefused(outcome, 'does not match');
+		});
+
+		it('(c) with only a previous secret in the credential, an unsigned delivery is still refused', async () => {
+			const outcome = await unsigned(created, {
+				credentials: { webhookSecret: '', previousWebhookSecret: PREVIOUS_SECRET },
+				parameters: { acceptUnsignedDeliveries: true },
+			});
+			expectRefused(outcome, 'is missing');
+		});
+
+		it('(c) a correctly signed delivery is still accepted with acceptUnsignedDeliveries on', async () => {
+			expectStarted(await signed(created, { parameters: { acceptUnsignedDeliveries: true } }), parsed(created));
+		});
+
+		it('(d) accepted unsigned, a malformed JSON body gets 400 and starts nothing', async () => {
+			const outcome = await unsigned('{"event":"job.created","job":', {
+				parameters: { acceptUnsignedDeliveries: true },
+			});
+			expectMalformed(outcome);
+		});
+
+		it('(d) accepted unsigned, header and body naming different events gets 400', async () => {
+			const outcome = await unsigned(created, {
+				headers: headersFor('job.updated', undefined),
+				parameters: { acceptUnsignedDeliveries: true },
+			});
+			expectMalformed(outcome);
+		});
+
+		it('accepted unsigned, the watched-fields filter still applies', async () => {
+			const outcome = await unsigned(updated, {
+				parameters: { acceptUnsignedDeliveries: true, options: { watchedFields: ['jobName'] } },
+			});
+			expectIgnored(outcome);
+		});
+
+		it('accepted unsigned but without the raw body, is answered 400 and starts nothing', async () => {
+			const outcome = await unsigned(created, {
+				parameters: { acceptUnsignedDeliveries: true },
+				withoutRawBody: true,
+			});
+			expect(outcome.status).toBe(400);
+			expect(outcome.items).toBeUndefined();
+		});
+	});
+
+	describe('watched fields (job.updated)', () => {
+		const watching = (watchedFields: unknown): Partial<DeliverySetup> => ({ parameters: { options: { watchedFields } } });
+
+		it('[jobName] with the documented update (settings.customer changed) answers 200 and starts nothing', async () => {
+			const outcome = await signed(updated, watching(['jobName']));
+			expectIgnored(outcome);
+			expect(outcome.logs.some((l) => l.message.includes('none of the watched fields changed'))).toBe(true);
+		});
+
+		it('[settings.customer] starts the workflow with the documented update', async () => {
+			expectStarted(await signed(updated, watching(['settings.customer'])), parsed(updated));
+		});
+
+		it('[jobName, settings.customer] starts the workflow when any watched field changed', async () => {
+			expectStarted(await signed(updated, watching(['jobName', 'settings.customer'])), parsed(updated));
+		});
+
+		it('[settings.insurance] starts nothing for a customer-only update', async () => {
+			expectIgnored(await signed(updated, watching(['settings.insurance'])));
+		});
+
+		it('[] starts the workflow for every update', async () => {
+			expectStarted(await signed(updated, watching([])), parsed(updated));
+		});
+
+		it('a job.updated without changes starts nothing when fields are watched', async () => {
+			const body = updatedWith({ changes: undefined });
+			expectIgnored(await signed(body, watching(['settings.customer'])));
+		});
+
+		it('a job.updated with an empty changes list starts nothing when fields are watched', async () => {
+			const body = updatedWith({ changes: [] });
+			expectIgnored(await signed(body, watching(['jobName'])));
+		});
+
+		it('does not affect job.created or job.deleted, which carry no changes', async () => {
+			expectStarted(await signed(created, watching(['jobName'])), parsed(created));
+			expectStarted(await signed(deleted, watching(['settings.insurance'])), parsed(deleted));
+		});
+
+		it('matches the documented field names exactly (no prefix or case folding)', async () => {
+			const body = updatedWith({ changes: [{ field: 'customer', oldValue: null, newValue: {} }] });
+			expectIgnored(await signed(body, watching(['settings.customer'])));
+			const upper = updatedWith({ changes: [{ field: 'JobName', oldValue: 'a', newValue: 'b' }] });
+			expectIgnored(await signed(upper, watching(['jobName'])));
+		});
+
+		it('finds a watched field among several changes', async () => {
+			const body = updatedWith({
+				changes: [
+					{ field: 'settings.customer', oldValue: { name: 'J Smith' }, newValue: { name: 'John Smith' } },
+					{ field: 'jobName', oldValue: 'Smith Residence', newValue: 'Smith Residence - Fire Damage' },
+				],
+			});
+			expectStarted(await signed(body, watching(['jobName'])), parsed(body));
+		});
+
+		describe.each<[string, unknown, 'started' | 'ignored']>([
+			['null and number entries besides a watched one', [null, 42, { field: 'jobName', oldValue: 'a', newValue: 'b' }], 'started'],
+			['only null and number entries', [null, 42, 'jobName'], 'ignored'],
+			['objects without field', [{}, { oldValue: 1, newValue: 2 }], 'ignored'],
+			['a field that is not a string', [{ field: 42 }, { field: null }, { field: ['jobName'] }, { field: { name: 'jobName' } }], 'ignored'],
+			['nested arrays', [['jobName'], []], 'ignored'],
+			['changes that is an object, not a list', { field: 'jobName', oldValue: 'a', newValue: 'b' }, 'ignored'],
+			['changes that is a string', 'jobName', 'ignored'],
+			['changes that is null', null, 'ignored'],
+			['changes that is a number', 7, 'ignored'],
+		])('malformed changes: %s', (_name, changes, expected) => {
+			it(`does not throw and is ${expected}`, async () => {
+				const body = updatedWith({ changes });
+				const outcome = await signed(body, watching(['jobName']));
+				if (expected === 'started') expectStarted(outcome, parsed(body));
+				else expectIgnored(outcome);
+			});
+
+			it('starts the workflow when no field is watched', async () => {
+				const body = updatedWith({ changes });
+				expectStarted(await signed(body), parsed(body));
+			});
+		});
+	});
+
+	describe('the Include Headers option', () => {
+		it('adds the request headers, keeping User-Agent and X-Webhook-Event and leaving out the signature', async () => {
+			const outcome = await signed(updated, {
+				headers: {
+					'Content-Type': 'application/json',
+					'User-Agent': USER_AGENT,
+					'X-Webhook-Event': 'job.updated',
+					'X-Webhook-Signature': contentsPalSignature(updated),
+				},
+				parameters: { options: { includeHeaders: true } },
+			});
+			expect(outcome.status).toBe(200);
+			expect(outcome.items?.[0].headers).toEqual({
+				'content-type': 'application/json',
+				'user-agent': USER_AGENT,
+				'x-webhook-event': 'job.updated',
+			});
+			expect(JSON.stringify(outcome.items)).not.toContain(hmacHex(updated, SECRET));
+		});
+
+		it('leaves headers out by default', async () => {
+			expect((await signed(updated)).items?.[0]).not.toHaveProperty('headers');
+		});
+	});
+});
+
+describe('ContentsPalTrigger activation (webhookMethods.default.create)', () => {
+	function hookContext(credentials: Record<string, unknown> | null, parameters: Record<string, unknown> = {}) {
+		return {
+			getCredentials: async () => {
+				if (credentials === null) throw new Error('Node does not have any credentials set');
+				return credentials;
+			},
+			getNodeParameter: (name: string, fallback: unknown) => (name in parameters ? parameters[name] : fallback),
+			getNode: () => ({ name: 'ContentsPal Trigger' }),
+		} as unknown as IHookFunctions;
+	}
+	const hooks = node.webhookMethods.default;
+
+	it('activates with a secret', async () => {
+		await expect(hooks.create.call(hookContext({ webhookSecret: SECRET }))).resolves.toBe(true);
+	});
+
+	it('refuses to activate without a credential unless unsigned deliveries are accepted', async () => {
+		await expect(hooks.create.call(hookContext(null))).rejects.toThrow('Select a ContentsPal credential');
+		await expect(hooks.create.call(hookContext(null, { acceptUnsignedDeliveries: false }))).rejects.toThrow();
+	});
+
+	it('refuses to activate with an empty secret unless unsigned deliveries are accepted', async () => {
+		await expect(hooks.create.call(hookContext({ webhookSecret: '' }))).rejects.toThrow(
+			'ContentsPal credential has no signing secret',
+		);
+	});
+
+	it('activates without a secret when acceptUnsignedDeliveries is on', async () => {
+		await expect(hooks.create.call(hookContext(null, { acceptUnsignedDeliveries: true }))).resolves.toBe(true);
+		await expect(
+			hooks.create.call(hookContext({ webhookSecret: '' }, { acceptUnsignedDeliveries: true })),
+		).resolves.toBe(true);
+	});
+});
