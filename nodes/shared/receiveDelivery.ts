@@ -36,6 +36,10 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	const headers = context.getHeaderData() as RequestHeaders;
 	const rawBody = (context.getRequestObject() as { rawBody?: unknown }).rawBody;
 	const credentials = await readCredentials(context, provider);
+	if (credentials === undefined) {
+		log.warn('refused a delivery: the selected credential could not be read');
+		return answer(context, provider.rejectionStatus, REJECTED_BODY);
+	}
 	const secrets = [credentials.webhookSecret, credentials.previousWebhookSecret].filter(
 		(secret): secret is string => typeof secret === 'string' && secret !== '',
 	);
@@ -55,7 +59,8 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	}
 
 	const selectedEvents = context.getNodeParameter('events', []) as string[];
-	const headerEvent = provider.eventHeader ? headers[provider.eventHeader] : undefined;
+	// An empty header names no event: the body's event decides, as when the header is absent.
+	const headerEvent = provider.eventHeader ? headers[provider.eventHeader] || undefined : undefined;
 	if (typeof headerEvent === 'string' && !selectedEvents.includes(headerEvent)) {
 		log.debug(`ignored a "${headerEvent}" delivery: the event is not selected`);
 		return answer(context, 200, ACKNOWLEDGEMENT);
@@ -96,15 +101,17 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	return { noWebhookResponse: true, workflowData: [context.helpers.returnJsonArray(item)] };
 }
 
+/** The credential's data; empty when none is selected, undefined when a selected one cannot be read. */
 async function readCredentials(
 	context: IWebhookFunctions,
 	provider: TriggerProvider<never>,
-): Promise<ICredentialDataDecryptedObject> {
+): Promise<ICredentialDataDecryptedObject | undefined> {
+	const selected = context.getNode().credentials?.[provider.credentialType] !== undefined;
 	try {
-		return await context.getCredentials(provider.credentialType);
+		return await context.getCredentials<ICredentialDataDecryptedObject>(provider.credentialType);
 	} catch {
-		// No credential selected, or one that cannot be read: there is no secret to verify with.
-		return {};
+		// Fail closed: a credential that cannot be read must not count as "no secret configured".
+		return selected ? undefined : {};
 	}
 }
 

@@ -341,6 +341,14 @@ describe('ContentsPalTrigger webhook()', () => {
 			expectRefused(await unsigned(created, { parameters: { acceptUnsignedDeliveries: false } }), 'no signing secret');
 		});
 
+		it('are refused when a selected credential cannot be read, even with acceptUnsignedDeliveries on', async () => {
+			const outcome = await unsigned(created, {
+				credentials: 'unreadable',
+				parameters: { acceptUnsignedDeliveries: true },
+			});
+			expectRefused(outcome, 'could not be read');
+		});
+
 		it('(b) with no credential and acceptUnsignedDeliveries on are accepted', async () => {
 			const outcome = await unsigned(created, { parameters: { acceptUnsignedDeliveries: true } });
 			expectStarted(outcome, parsed(created));

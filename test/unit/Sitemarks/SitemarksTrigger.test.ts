@@ -171,6 +171,14 @@ describe('SitemarksTrigger webhook()', () => {
 			expect(outcome.items).toEqual([parsed(body)]);
 		});
 
+		it('with an empty X-Webhook-Event header, also falls back to the event named in the body', async () => {
+			const outcome = await signed(body, event, {
+				headers: { [SIGNATURE]: hmacHex(body, SECRET), 'x-webhook-event': '' },
+			});
+			expect(outcome.status).toBe(200);
+			expect(outcome.items).toEqual([parsed(body)]);
+		});
+
 		it('without the X-Webhook-Event header and with the body\'s event unselected, starts nothing', async () => {
 			const outcome = await signed(body, event, {
 				headers: { [SIGNATURE]: hmacHex(body, SECRET) },

@@ -21,8 +21,8 @@ export interface DeliverySetup {
 	headers?: Record<string, string | string[]>;
 	/** Node parameters (`events`, `options`, ...); events default to every option of the node. */
 	parameters?: Record<string, unknown>;
-	/** Credential data; `null` means no credential is selected. */
-	credentials?: Record<string, unknown> | null;
+	/** Credential data; `null`: no credential is selected; `'unreadable'`: one is selected but cannot be read. */
+	credentials?: Record<string, unknown> | null | 'unreadable';
 	/** The workflow's static data for the node, kept between deliveries when the same object is passed. */
 	staticData?: IDataObject;
 	/** Leave `req.rawBody` out, as a host that does not keep the raw bytes would. */
@@ -105,10 +105,20 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 			if (setup.credentials === null || setup.credentials === undefined) {
 				throw new Error('Node does not have any credentials set');
 			}
+			if (setup.credentials === 'unreadable') throw new Error('Credentials could not be decrypted');
 			return setup.credentials;
 		},
 		getWorkflowStaticData: () => staticData,
-		getNode: () => ({ name: node.description.defaults.name, type: node.description.name }),
+		getNode: () => ({
+			name: node.description.defaults.name,
+			type: node.description.name,
+			credentials:
+				setup.credentials === null || setup.credentials === undefined
+					? {}
+					: Object.fromEntries(
+							(node.description.credentials ?? []).map((c) => [c.name, { id: 'credential-1', name: 'Test' }]),
+						),
+		}),
 		getWorkflow: () => ({ id: 'workflow-1', name: 'Test workflow', active: true }),
 		logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
 		helpers: {
