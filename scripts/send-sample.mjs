@@ -8,9 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { DEMO_PROVIDERS, productionUrl } from './dev/demo.mjs';
-
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The demo set-up that `npm run dev` imports: fixed webhook ids and demo (not real) secrets.
+const demoSetup = JSON.parse(readFileSync(join(root, 'scripts', 'dev', 'demo.json'), 'utf8'));
+const DEMO_PROVIDERS = demoSetup.providers;
+const devPort = Number(process.env.N8N_DEV_PORT ?? demoSetup.devPort);
+const productionUrl = (key) => `http://localhost:${devPort}/webhook/${DEMO_PROVIDERS[key].webhookId}/webhook`;
 const require = createRequire(import.meta.url);
 
 const { values, positionals } = parseArgs({

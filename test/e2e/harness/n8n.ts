@@ -26,7 +26,8 @@ import * as path from 'node:path';
 
 import { unflatten } from './flatted';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+// The harness also runs compiled outside its folder (`npm run dev`), which then names the root.
+export const REPO_ROOT = process.env.SITE_WEBHOOKS_REPO_ROOT ?? path.resolve(__dirname, '..', '..', '..');
 const INSTALL_SCRIPT = path.join(REPO_ROOT, 'scripts', 'n8n-install.sh');
 
 export type N8nLine = '1' | '2';
