@@ -25,6 +25,8 @@ export interface DeliverySetup {
 	credentials?: Record<string, unknown> | null | 'unreadable';
 	/** The workflow's static data for the node, kept between deliveries when the same object is passed. */
 	staticData?: IDataObject;
+	/** What the host put in `req.body`; by default the JSON parse of `body`, as n8n does for JSON. */
+	hostParsedBody?: unknown;
 	/** Leave `req.rawBody` out, as a host that does not keep the raw bytes would. */
 	withoutRawBody?: boolean;
 }
@@ -95,7 +97,7 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 		getHeaderData: () => headers,
 		getRequestObject: () => ({
 			headers,
-			body: safeJson(body),
+			body: 'hostParsedBody' in setup ? setup.hostParsedBody : safeJson(body),
 			...(setup.withoutRawBody ? {} : { rawBody: body }),
 		}),
 		getResponseObject: () => response,

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Microbenchmark of each trigger's webhook() (the built package, with a minimal recording context)
+// against the bare HMAC-SHA256 of the same bytes, at 1 KB, 64 KB, 1 MB and 16 MB. Prints one table.
+import { createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+import { Bench } from 'tinybench';
+
+const require = createRequire(import.meta.url);
+const dist = (file) => require(`../../dist/nodes/${file}`);
+const SECRET = 'bench-secret';
+const API_KEY = 'bench-api-key';
+const SIZES = (process.env.BENCH_SIZES ?? '1024,65536,1048576,16777216').split(',').map(Number);
+
+const triggers = [
+	{ name: 'Sitemark', node: new (dist('Sitemark/SitemarkTrigger.node.js').SitemarkTrigger)(), header: 'x-sitemark-signature', prefix: '', event: 'job.completed', envelope: (data) => ({ event: 'job.completed', created_at: '2026-05-28T18:32:00Z', data }) },
+	{ name: 'Sitemarks', node: new (dist('Sitemarks/SitemarksTrigger.node.js').SitemarksTrigger)(), header: 'x-webhook-signature', prefix: '', event: 'comment.created', eventHeader: 'x-webhook-event', envelope: (payload) => ({ event: 'comment.created', payload, timestamp: '2026-03-22T14:30:00.000Z' }) },
+	{ name: 'SiteCapture', node: new (dist('SiteCapture/SiteCaptureTrigger.node.js').SiteCaptureTrigger)(), header: 'x-hmac-hash', prefix: '', event: 'status_change', envelope: (notes) => ({ project_id: 3057, status: 'Complete', workflow_state: 'COMPLETE', api_key: API_KEY, event: 'status_change', notes }) },
+	{ name: 'Sitemap.xml (JSON)', node: new (dist('SitemapXml/SitemapXmlTrigger.node.js').SitemapXmlTrigger)(), header: 'x-sitemap-signature', prefix: 'sha256=', event: 'crawl.error', eventHeader: 'x-sitemap-event', parameters: { dropDuplicates: false }, envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
+	{ name: 'Sitemap.xml (XML)', xml: true, node: new (dist('SitemapXml/SitemapXmlTrigger.node.js').SitemapXmlTrigger)(), header: 'x-sitemap-signature', prefix: 'sha256=', event: 'crawl.error', eventHeader: 'x-sitemap-event', parameters: { dropDuplicates: false } },
+	{ name: 'Sitemap.xml (JSON, dedup of 5,000)', dedup: true, node: new (dist('SitemapXml/SitemapXmlTrigger.node.js').SitemapXmlTrigger)(), header: 'x-sitemap-signature', prefix: 'sha256=', event: 'crawl.error', eventHeader: 'x-sitemap-event', parameters: { dropDuplicates: true }, envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
+	{ name: 'ContentsPal', node: new (dist('ContentsPal/ContentsPalTrigger.node.js').ContentsPalTrigger)(), header: 'x-webhook-signature', prefix: 'sha256=', event: 'job.created', eventHeader: 'x-webhook-event', envelope: (notes) => ({ event: 'job.created', timestamp: '2026-03-03T14:30:00.000Z', organizationId: 'abc123', job: { id: 'job-uuid', name: 'Bench', ownerUserId: 'u', createdAt: 'x', updatedAt: 'y', notes } }) },
+];
+
+/** A realistic body of about `size` bytes: the envelope with a list of records filling it. */
+function jsonBody(trigger, size) {
+	const record = { url: 'https://example.com/some/page', status_code: 404, reason: 'Not Found' };
+	const count = Math.max(1, Math.round(size / (JSON.stringify(record).length + 1)));
+	return Buffer.from(JSON.stringify(trigger.envelope(Array.from({ length: count }, () => record))));
+}
+
+function xmlBody(size) {
+	const record = '<error><url>https://example.com/some/page</url><status_code>404</status_code><reason>Not Found</reason></error>';
+	const count = Math.max(1, Math.round(size / record.length));
+	return Buffer.from(`<webhook><id>whk_bench</id><event>crawl.error</event><timestamp>2025-01-15T08:32:14Z</timestamp><data><errors>${record.repeat(count)}</errors></data></webhook>`);
+}
+
+function context(trigger, body, headers, staticData) {
+	// n8n has already parsed a JSON body into req.body before webhook() runs (not counted here).
+	const hostBody = trigger.xml ? undefined : JSON.parse(body.toString('utf8'));
+	const response = { status: () => response, json: () => response };
+	const parameters = { events: [trigger.event], options: {}, ...trigger.parameters };
+	const quiet = () => {};
+	return {
+		getHeaderData: () => headers,
+		getRequestObject: () => ({ headers, rawBody: body, body: hostBody }),
+		getResponseObject: () => response,
+		getNodeParameter: (name, fallback) => (name in parameters ? parameters[name] : fallback),
+		getCredentials: async () => ({ webhookSecret: SECRET, apiKey: API_KEY }),
+		getWorkflowStaticData: () => staticData,
+		getNode: () => ({ name: trigger.name, credentials: {} }),
+		getWorkflow: () => ({ id: 'bench' }),
+		logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+		helpers: { returnJsonArray: (json) => [{ json }] },
+	};
+}
+
+const rows = [];
+for (const size of SIZES) {
+	const iterations = size >= 16 * 1024 * 1024 ? 10 : size >= 1024 * 1024 ? 40 : 400;
+	for (const trigger of triggers) {
+		const body = trigger.xml ? xmlBody(size) : jsonBody(trigger, size);
+		const signature = createHmac('sha256', SECRET).update(body).digest('hex');
+		const headers = { [trigger.header]: `${trigger.prefix}${signature}`, 'content-type': trigger.xml ? 'application/xml' : 'application/json' };
+		if (trigger.eventHeader) headers[trigger.eventHeader] = trigger.event;
+		// The duplicate store full with 5,000 ids, as after a busy three days; every call adds one more.
+		const staticData = trigger.dedup
+			? { acceptedDeliveryIds: { ids: Array.from({ length: 5000 }, (_, i) => `whk_prior_${i}`), acceptedAt: Array(5000).fill(Date.now()) } }
+			: {};
+		const ctx = context(trigger, body, headers, staticData);
+		const check = await trigger.node.webhook.call(ctx);
+		if (!check.workflowData) throw new Error(`${trigger.name} did not start on its benchmark body`);
+
+		const bench = new Bench({ iterations, warmupIterations: Math.ceil(iterations / 10), time: 0 });
+		bench.add('hmac', () => createHmac('sha256', SECRET).update(body).digest());
+		// With the store full, every call searches all 5,000 ids (the same id is then found last).
+		bench.add('webhook', async () => {
+			await trigger.node.webhook.call(ctx);
+		});
+		await bench.run();
+		const [hmac, webhook] = bench.tasks.map((task) => task.result.latency?.p50 ?? task.result.median ?? task.result.mean);
+		rows.push({ size: body.length, trigger: trigger.name, hmac, webhook, ratio: webhook / hmac });
+	}
+}
+
+const fmtSize = (bytes) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`);
+const fmtMs = (ms) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`);
+console.log('| body | trigger | bare HMAC-SHA256 (median) | webhook() (median) | ratio |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const row of rows) {
+	console.log(`| ${fmtSize(row.size)} | ${row.trigger} | ${fmtMs(row.hmac)} | ${fmtMs(row.webhook)} | ${row.ratio.toFixed(2)}× |`);
+}

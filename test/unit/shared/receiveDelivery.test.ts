@@ -1,0 +1,66 @@
+import { SitemarkTrigger } from '../../../nodes/Sitemark/SitemarkTrigger.node';
+import { deliver, fixture, hmacHex } from '../helpers/webhookContext';
+
+const SECRET = 'shared-delivery-secret';
+const node = new SitemarkTrigger();
+const body = fixture('sitemark', 'job.completed.json');
+const sent = JSON.parse(body.toString('utf8'));
+// A marker no parse of `body` could produce: it shows which parse the item came from.
+const hostBody = { ...sent, parsedBy: 'host' };
+
+function withContentType(contentType: string | undefined) {
+	return deliver(node, {
+		body,
+		headers: {
+			'x-sitemark-signature': hmacHex(body, SECRET),
+			...(contentType === undefined ? {} : { 'content-type': contentType }),
+		},
+		credentials: { webhookSecret: SECRET },
+		hostParsedBody: hostBody,
+	});
+}
+
+describe('which parse of a verified body becomes the item', () => {
+	it.each(['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset=UTF-8'])(
+		'reuses the host’s JSON parse of the verified bytes for %s',
+		async (contentType) => {
+			const outcome = await withContentType(contentType);
+			expect(outcome.items).toEqual([hostBody]);
+		},
+	);
+
+	it.each([
+		['another charset', 'application/json; charset=iso-8859-1'],
+		['text/plain', 'text/plain'],
+		['a form content type', 'application/x-www-form-urlencoded'],
+		['an XML content type', 'application/xml'],
+		['no content type', undefined],
+	])('parses the raw bytes itself for %s', async (_name, contentType) => {
+		const outcome = await withContentType(contentType);
+		expect(outcome.status).toBe(200);
+		expect(outcome.items).toEqual([sent]);
+	});
+
+	it('parses the raw bytes when the host left an empty object', async () => {
+		const outcome = await deliver(node, {
+			body,
+			headers: { 'x-sitemark-signature': hmacHex(body, SECRET), 'content-type': 'application/json' },
+			credentials: { webhookSecret: SECRET },
+			hostParsedBody: {},
+		});
+		expect(outcome.items).toEqual([sent]);
+	});
+
+	it('does not change the host’s object when it adds headers to the item', async () => {
+		const host = { ...sent };
+		const outcome = await deliver(node, {
+			body,
+			headers: { 'x-sitemark-signature': hmacHex(body, SECRET), 'content-type': 'application/json' },
+			credentials: { webhookSecret: SECRET },
+			parameters: { options: { includeHeaders: true } },
+			hostParsedBody: host,
+		});
+		expect(outcome.items?.[0].headers).toEqual({ 'content-type': 'application/json' });
+		expect(host).not.toHaveProperty('headers');
+	});
+});
