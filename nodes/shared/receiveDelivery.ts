@@ -184,6 +184,17 @@ function deliveryLog(context: IWebhookFunctions, provider: TriggerProvider<never
 /** The node's `webhook` method for `provider` (n8n calls it with the webhook context as `this`). */
 export function deliveryHandler<TEnvelope extends Envelope>(provider: TriggerProvider<TEnvelope>) {
 	return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await receiveDelivery(this, provider);
+		try {
+			return await receiveDelivery(this, provider);
+		} catch (error) {
+			// Not expected: answered 500 so the provider retries, logged without the request's content.
+			const name = error instanceof Error ? error.name : typeof error;
+			this.logger.error(`${provider.name} Trigger could not process a delivery (${name})`, {
+				node: this.getNode().name,
+			});
+			const response = this.getResponseObject();
+			if (!response.headersSent) response.status(500).json({ error: 'Webhook delivery not processed' });
+			return { noWebhookResponse: true };
+		}
 	};
 }

@@ -64,3 +64,28 @@ describe('which parse of a verified body becomes the item', () => {
 		expect(host).not.toHaveProperty('headers');
 	});
 });
+
+describe('an unexpected failure inside the trigger', () => {
+	it('answers 500 without starting anything, and logs no request content', async () => {
+		const staticData = {};
+		Object.defineProperty(staticData, 'acceptedDeliveryIds', {
+			get() {
+				throw new TypeError('storage unavailable');
+			},
+		});
+		const { SitemapXmlTrigger } = await import('../../../nodes/SitemapXml/SitemapXmlTrigger.node');
+		const xmlBody = fixture('sitemapxml', 'sitemap.generated.xml');
+		const outcome = await deliver(new SitemapXmlTrigger(), {
+			body: xmlBody,
+			headers: { 'x-sitemap-signature': `sha256=${hmacHex(xmlBody, SECRET)}`, 'x-sitemap-event': 'sitemap.generated' },
+			credentials: { webhookSecret: SECRET },
+			staticData,
+		});
+		expect(outcome.status).toBe(500);
+		expect(outcome.items).toBeUndefined();
+		const errors = outcome.logs.filter((line) => line.level === 'error');
+		expect(errors).toHaveLength(1);
+		expect(errors[0].message).toContain('TypeError');
+		expect(JSON.stringify(outcome.logs)).not.toContain('whk_');
+	});
+});
