@@ -1,17 +1,13 @@
-import type { IHookFunctions } from 'n8n-workflow';
-
 import { ContentsPalWebhookApi } from '../../../credentials/ContentsPalWebhookApi.credentials';
 import { ContentsPalTrigger } from '../../../nodes/ContentsPal/ContentsPalTrigger.node';
 import { deliver, fixture, hmacHex, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
+import { ACK, expectIgnored, expectMalformed, expectRefused, hookContext } from '../helpers/expectations';
 
 const SECRET = 'cp_signing_secret_7e21b0c4';
 const PREVIOUS_SECRET = 'cp_signing_secret_old_39af';
 const SIGNATURE = 'x-webhook-signature';
 const EVENT = 'x-webhook-event';
 const USER_AGENT = 'ContentsPal-Webhook/1.0';
-const ACK = { received: true };
-const REJECTED = { error: 'Webhook delivery rejected' };
-const NOT_UNDERSTOOD = { error: 'Webhook payload not understood' };
 
 const node = new ContentsPalTrigger();
 const events = ['job.created', 'job.updated', 'job.deleted'] as const;
@@ -84,30 +80,8 @@ function expectStarted(outcome: DeliveryOutcome, item: Record<string, unknown>):
 	expect(outcome.items).toEqual([item]);
 }
 
-function expectIgnored(outcome: DeliveryOutcome): void {
-	expect(outcome.status).toBe(200);
-	expect(outcome.responseBody).toEqual(ACK);
-	expect(outcome.items).toBeUndefined();
-	expect(outcome.result.workflowData).toBeUndefined();
-}
 
-function expectRefused(outcome: DeliveryOutcome, reason: string): void {
-	expect(outcome.status).toBe(401);
-	expect(outcome.responseBody).toEqual(REJECTED);
-	expect(outcome.items).toBeUndefined();
-	expect(outcome.result.workflowData).toBeUndefined();
-	const warnings = outcome.logs.filter((l) => l.level === 'warn');
-	expect(warnings).toHaveLength(1);
-	expect(warnings[0].message).toContain('ContentsPal Trigger');
-	expect(warnings[0].message).toContain(reason);
-}
 
-function expectMalformed(outcome: DeliveryOutcome): void {
-	expect(outcome.status).toBe(400);
-	expect(outcome.responseBody).toEqual(NOT_UNDERSTOOD);
-	expect(outcome.items).toBeUndefined();
-	expect(outcome.result.workflowData).toBeUndefined();
-}
 
 describe('the ContentsPal fixtures', () => {
 	const job = {
@@ -306,7 +280,7 @@ describe('ContentsPalTrigger webhook()', () => {
 			['no credential at all', { credentials: null }, 'no signing secret'],
 			['no raw body', { withoutRawBody: true }, 'raw request body'],
 		])('%s', async (_name, overrides, reason) => {
-			expectRefused(await signed(body, overrides), reason);
+			expectRefused(await signed(body, overrides), 401, 'ContentsPal', reason);
 		});
 
 		it('never puts the secret or the expected digest in a log line or the response', async () => {
@@ -334,11 +308,11 @@ describe('ContentsPalTrigger webhook()', () => {
 	describe('unsigned deliveries', () => {
 		it('(a) with no credential and acceptUnsignedDeliveries off (the default) are refused with 401', async () => {
 			const outcome = await unsigned(created);
-			expectRefused(outcome, 'no signing secret');
+			expectRefused(outcome, 401, 'ContentsPal', 'no signing secret');
 		});
 
 		it('(a) are refused when acceptUnsignedDeliveries is explicitly false', async () => {
-			expectRefused(await unsigned(created, { parameters: { acceptUnsignedDeliveries: false } }), 'no signing secret');
+			expectRefused(await unsigned(created, { parameters: { acceptUnsignedDeliveries: false } }), 401, 'ContentsPal', 'no signing secret');
 		});
 
 		it('are refused when a selected credential cannot be read, even with acceptUnsignedDeliveries on', async () => {
@@ -346,7 +320,7 @@ describe('ContentsPalTrigger webhook()', () => {
 				credentials: 'unreadable',
 				parameters: { acceptUnsignedDeliveries: true },
 			});
-			expectRefused(outcome, 'could not be read');
+			expectRefused(outcome, 401, 'ContentsPal', 'could not be read');
 		});
 
 		it('(b) with no credential and acceptUnsignedDeliveries on are accepted', async () => {
@@ -373,7 +347,7 @@ describe('ContentsPalTrigger webhook()', () => {
 				credentials: { webhookSecret: SECRET },
 				parameters: { acceptUnsignedDeliveries: true },
 			});
-			expectRefused(outcome, 'is missing');
+			expectRefused(outcome, 401, 'ContentsPal', 'is missing');
 		});
 
 		it('(c) with a secret in the credential and acceptUnsignedDeliveries on, a forged signature is refused', async () => {
@@ -381,7 +355,7 @@ describe('ContentsPalTrigger webhook()', () => {
 				headers: headersFor('job.created', contentsPalSignature(created, 'forger')),
 				parameters: { acceptUnsignedDeliveries: true },
 			});
-			expectRefused(outcome, 'does not match');
+			expectRefused(outcome, 401, 'ContentsPal', 'does not match');
 		});
 
 		it('(c) with only a previous secret in the credential, an unsigned delivery is still refused', async () => {
@@ -389,7 +363,7 @@ describe('ContentsPalTrigger webhook()', () => {
 				credentials: { webhookSecret: '', previousWebhookSecret: PREVIOUS_SECRET },
 				parameters: { acceptUnsignedDeliveries: true },
 			});
-			expectRefused(outcome, 'is missing');
+			expectRefused(outcome, 401, 'ContentsPal', 'is missing');
 		});
 
 		it('(c) a correctly signed delivery is still accepted with acceptUnsignedDeliveries on', async () => {
@@ -537,16 +511,6 @@ describe('ContentsPalTrigger webhook()', () => {
 });
 
 describe('ContentsPalTrigger activation (webhookMethods.default.create)', () => {
-	function hookContext(credentials: Record<string, unknown> | null, parameters: Record<string, unknown> = {}) {
-		return {
-			getCredentials: async () => {
-				if (credentials === null) throw new Error('Node does not have any credentials set');
-				return credentials;
-			},
-			getNodeParameter: (name: string, fallback: unknown) => (name in parameters ? parameters[name] : fallback),
-			getNode: () => ({ name: 'ContentsPal Trigger' }),
-		} as unknown as IHookFunctions;
-	}
 	const hooks = node.webhookMethods.default;
 
 	it('activates with a secret', async () => {

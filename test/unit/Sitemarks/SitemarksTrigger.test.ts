@@ -1,16 +1,12 @@
-import type { IHookFunctions } from 'n8n-workflow';
-
 import { SitemarksWebhookApi } from '../../../credentials/SitemarksWebhookApi.credentials';
 import { SitemarksTrigger } from '../../../nodes/Sitemarks/SitemarksTrigger.node';
 import { deliver, fixture, hmacHex, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
+import { ACK, expectIgnored, expectMalformed, expectRefused, hookContext } from '../helpers/expectations';
 
 const SECRET = 'whsec_sitemarks_test_4b7d1e9a';
 const PREVIOUS_SECRET = 'whsec_sitemarks_old_0c3f5a82';
 const SIGNATURE = 'x-webhook-signature';
 const EVENT = 'x-webhook-event';
-const ACK = { received: true };
-const REJECTED = { error: 'Webhook delivery rejected' };
-const NOT_UNDERSTOOD = { error: 'Webhook payload not understood' };
 
 const node = new SitemarksTrigger();
 const events = [
@@ -49,30 +45,8 @@ function signed(body: Buffer | string, event: string, overrides: Partial<Deliver
 	});
 }
 
-function expectIgnored(outcome: DeliveryOutcome): void {
-	expect(outcome.status).toBe(200);
-	expect(outcome.responseBody).toEqual(ACK);
-	expect(outcome.items).toBeUndefined();
-	expect(outcome.result.workflowData).toBeUndefined();
-}
 
-function expectRefused(outcome: DeliveryOutcome, reason: string): void {
-	expect(outcome.status).toBe(401);
-	expect(outcome.responseBody).toEqual(REJECTED);
-	expect(outcome.items).toBeUndefined();
-	expect(outcome.result.workflowData).toBeUndefined();
-	const warnings = outcome.logs.filter((l) => l.level === 'warn');
-	expect(warnings).toHaveLength(1);
-	expect(warnings[0].message).toContain('Sitemarks Trigger');
-	expect(warnings[0].message).toContain(reason);
-}
 
-function expectMalformed(outcome: DeliveryOutcome): void {
-	expect(outcome.status).toBe(400);
-	expect(outcome.responseBody).toEqual(NOT_UNDERSTOOD);
-	expect(outcome.items).toBeUndefined();
-	expect(outcome.result.workflowData).toBeUndefined();
-}
 
 describe('the Sitemarks fixtures', () => {
 	it('comment.created is the documented example, byte for byte in content', () => {
@@ -263,7 +237,7 @@ describe('SitemarksTrigger webhook()', () => {
 			['no raw body', { withoutRawBody: true }, 'raw request body'],
 		])('%s', async (_name, overrides, reason) => {
 			const outcome = await signed(body, 'comment.created', overrides);
-			expectRefused(outcome, reason);
+			expectRefused(outcome, 401, 'Sitemarks', reason);
 		});
 
 		it('accepts the untouched body with the correct signature (the cases above differ only in what they break)', async () => {
@@ -285,7 +259,7 @@ describe('SitemarksTrigger webhook()', () => {
 				headers: { [SIGNATURE]: hmacHex(body, 'forger'), [EVENT]: 'comment.created' },
 				parameters: { events: ['markup.deleted'] },
 			});
-			expectRefused(outcome, 'does not match');
+			expectRefused(outcome, 401, 'Sitemarks', 'does not match');
 		});
 
 		it('an unsigned delivery whose X-Webhook-Event names an unselected event is refused with 401', async () => {
@@ -293,7 +267,7 @@ describe('SitemarksTrigger webhook()', () => {
 				headers: { [EVENT]: 'markup.deleted' },
 				parameters: { events: ['comment.created'] },
 			});
-			expectRefused(outcome, 'is missing');
+			expectRefused(outcome, 401, 'Sitemarks', 'is missing');
 		});
 
 		it('ignores acceptUnsignedDeliveries: Sitemarks always signs, so an unsigned delivery without a secret is refused', async () => {
@@ -302,7 +276,7 @@ describe('SitemarksTrigger webhook()', () => {
 				credentials: null,
 				parameters: { acceptUnsignedDeliveries: true },
 			});
-			expectRefused(outcome, 'no signing secret');
+			expectRefused(outcome, 401, 'Sitemarks', 'no signing secret');
 		});
 
 		it('never puts the secret or the expected digest in a log line or the response', async () => {
@@ -350,7 +324,7 @@ describe('SitemarksTrigger webhook()', () => {
 				headers: { [SIGNATURE]: hmacHex(body, PREVIOUS_SECRET), [EVENT]: 'annotation.resolved' },
 				credentials: { webhookSecret: SECRET, previousWebhookSecret: '' },
 			});
-			expectRefused(outcome, 'does not match');
+			expectRefused(outcome, 401, 'Sitemarks', 'does not match');
 		});
 	});
 
@@ -383,16 +357,6 @@ describe('SitemarksTrigger webhook()', () => {
 });
 
 describe('SitemarksTrigger activation (webhookMethods.default)', () => {
-	function hookContext(credentials: Record<string, unknown> | null, parameters: Record<string, unknown> = {}) {
-		return {
-			getCredentials: async () => {
-				if (credentials === null) throw new Error('Node does not have any credentials set');
-				return credentials;
-			},
-			getNodeParameter: (name: string, fallback: unknown) => (name in parameters ? parameters[name] : fallback),
-			getNode: () => ({ name: 'Sitemarks Trigger' }),
-		} as unknown as IHookFunctions;
-	}
 	const hooks = node.webhookMethods.default;
 
 	it('activates with a secret', async () => {

@@ -1,7 +1,8 @@
-import type { ICredentialTestFunctions, IHookFunctions } from 'n8n-workflow';
+import type { ICredentialTestFunctions } from 'n8n-workflow';
 
 import { activationCheck, checkSigningCredential } from '../../../nodes/shared/credentialChecks';
 import type { TriggerProvider } from '../../../nodes/shared/TriggerProvider';
+import { hookContext } from '../helpers/expectations';
 
 const provider: TriggerProvider = {
 	name: 'Example',
@@ -19,16 +20,6 @@ function testCredential(data: Record<string, unknown>) {
 	});
 }
 
-function hookContext(credentials: Record<string, unknown> | null, parameters: Record<string, unknown> = {}) {
-	return {
-		getCredentials: async () => {
-			if (credentials === null) throw new Error('Node does not have any credentials set');
-			return credentials;
-		},
-		getNodeParameter: (name: string, fallback: unknown) => (name in parameters ? parameters[name] : fallback),
-		getNode: () => ({ name: 'Example Trigger' }),
-	} as unknown as IHookFunctions;
-}
 
 describe('checkSigningCredential (the credential test)', () => {
 	it('passes a secret without stray spaces', async () => {
