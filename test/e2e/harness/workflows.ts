@@ -16,7 +16,8 @@ export interface TriggerWorkflowOptions {
 	/** Display name of the trigger node in the workflow (default "Trigger"). */
 	triggerName?: string;
 	credentialType: string;
-	credential: { id: string; name: string };
+	/** The credential the trigger uses; `null` leaves the trigger without one (optional credentials). */
+	credential: { id: string; name: string } | null;
 	parameters?: Record<string, unknown>;
 	webhookId?: string;
 	name?: string;
@@ -43,7 +44,9 @@ export function triggerWorkflow(options: TriggerWorkflowOptions): TriggerWorkflo
 				position: [0, 0],
 				webhookId,
 				parameters: options.parameters ?? {},
-				credentials: { [options.credentialType]: options.credential },
+				...(options.credential === null
+					? {}
+					: { credentials: { [options.credentialType]: options.credential } }),
 			},
 			{
 				id: randomUUID(),

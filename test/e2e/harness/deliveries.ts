@@ -1,0 +1,69 @@
+/**
+ * Delivering webhooks to a running n8n and checking what they started, shared by the trigger suites.
+ * Signatures are computed by the suites themselves (node:crypto), as each provider documents them.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { REPO_ROOT, type ExecutionDetail, type ExecutionSummary, type HttpResult, type N8n } from './n8n';
+
+/** What the triggers answer (README, "What each delivery gets back"). */
+export const ACKNOWLEDGED = { received: true } as const;
+export const REJECTED = { error: 'Webhook delivery rejected' } as const;
+export const NOT_UNDERSTOOD = { error: 'Webhook payload not understood' } as const;
+
+/** Long enough for an execution that a delivery started to be listed by the REST API. */
+export const SETTLE_MS = 1500;
+
+/** The exact text of a documented sample in test/fixtures/<provider>/<file>. */
+export function fixtureText(provider: string, file: string): string {
+	return fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', provider, file), 'utf8');
+}
+
+/** POSTs the exact bytes of `body`; headers whose value is null or undefined are not sent. */
+export async function post(
+	n8n: N8n,
+	url: string,
+	body: string | Buffer,
+	headers: Record<string, string | null | undefined>,
+): Promise<HttpResult> {
+	const sent: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers)) if (typeof value === 'string') sent[name] = value;
+	return await n8n.request('POST', url, { rawBody: body, headers: sent });
+}
+
+/**
+ * Waits until the workflow has one execution more than `before`, checks that there is exactly one
+ * new one and that it is a successful webhook execution, and returns it with its data.
+ */
+export async function oneNewExecution(
+	n8n: N8n,
+	workflowId: string,
+	before: ExecutionSummary[],
+	{ mode = 'webhook' }: { mode?: string } = {},
+): Promise<ExecutionDetail> {
+	const after = await n8n.waitForExecutions(workflowId, before.length + 1);
+	const known = new Set(before.map((execution) => execution.id));
+	const fresh = after.filter((execution) => !known.has(execution.id));
+	expect(fresh).toHaveLength(1);
+	expect(fresh[0]).toMatchObject({ mode, status: 'success' });
+	return await n8n.execution(fresh[0].id);
+}
+
+/** Waits SETTLE_MS and checks that the workflow's executions are still exactly `before`. */
+export async function expectNoNewExecution(
+	n8n: N8n,
+	workflowId: string,
+	before: ExecutionSummary[],
+	settleMs = SETTLE_MS,
+): Promise<void> {
+	const after = await n8n.executionsAfterSettling(workflowId, settleMs);
+	expect(after.map((execution) => execution.id).sort()).toEqual(before.map((execution) => execution.id).sort());
+}
+
+/** The execution as n8n's REST API returns it, unparsed: for searching the stored data as text. */
+export async function rawExecutionText(n8n: N8n, executionId: string): Promise<string> {
+	const result = await n8n.request('GET', `/rest/executions/${executionId}`, { auth: true });
+	if (result.status !== 200) throw new Error(`GET /rest/executions/${executionId} answered ${result.status}`);
+	return result.text;
+}

@@ -1,0 +1,202 @@
+/**
+ * Sitemarks Trigger on a real n8n (one start): the six documented events, signed as Sitemarks signs
+ * them (hex HMAC-SHA256 of the raw body in X-Webhook-Signature, the event in X-Webhook-Event), and
+ * the deliveries that must start nothing. N8N_LINE=2 (default) or 1 picks the n8n line.
+ */
+import { createHmac } from 'node:crypto';
+
+import {
+	ACKNOWLEDGED,
+	expectNoNewExecution,
+	fixtureText,
+	NOT_UNDERSTOOD,
+	oneNewExecution,
+	post,
+	REJECTED,
+} from './harness/deliveries';
+import { lineFromEnv, N8n, nodeOutput } from './harness/n8n';
+import { triggerWorkflow } from './harness/workflows';
+
+const line = lineFromEnv();
+const SECRET = 'sitemarks-e2e-signing-secret-7d2b';
+const CREDENTIAL_TYPE = 'sitemarksWebhookApi';
+const EVENTS = [
+	'annotation.created',
+	'annotation.resolved',
+	'comment.created',
+	'comment.updated',
+	'markup.status_changed',
+	'markup.deleted',
+] as const;
+
+/** As Sitemarks signs: hex HMAC-SHA256 of the exact body bytes, no prefix. */
+function sign(body: string, secret = SECRET): string {
+	return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+const sample = (event: string) => fixtureText('sitemarks', `${event}.json`);
+
+describe(`Sitemarks Trigger on n8n line ${line}`, () => {
+	let n8n: N8n;
+	let credential: { id: string; name: string };
+	/** Every event selected: each documented delivery starts it. */
+	let all: { id: string; webhookId: string; triggerName: string };
+	/** Two events selected: deliveries that must start nothing go here. */
+	let guarded: { id: string; webhookId: string; triggerName: string };
+
+	async function deploy(events: readonly string[], { activate = true } = {}) {
+		const built = triggerWorkflow({
+			node: 'sitemarksTrigger',
+			triggerName: 'Sitemarks Trigger',
+			credentialType: CREDENTIAL_TYPE,
+			credential,
+			parameters: { events: [...events], options: {} },
+		});
+		return { ...built, id: await n8n.deploy(built.workflow, { activate }) };
+	}
+
+	function deliver(
+		url: string,
+		body: string,
+		{ event, signature }: { event?: string | null; signature?: string | null } = {},
+	) {
+		const named = event === undefined ? (JSON.parse(body) as { event: string }).event : event;
+		return post(n8n, url, body, {
+			'content-type': 'application/json',
+			'X-Webhook-Event': named,
+			'X-Webhook-Signature': signature === undefined ? sign(body) : signature,
+		});
+	}
+
+	beforeAll(async () => {
+		n8n = await N8n.create();
+		await n8n.start();
+		credential = await n8n.createCredential({
+			name: 'Sitemarks e2e',
+			type: CREDENTIAL_TYPE,
+			data: { webhookSecret: SECRET },
+		});
+		all = await deploy(EVENTS);
+		guarded = await deploy(['annotation.created', 'comment.created']);
+	}, 45 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.dispose();
+	}, 120_000);
+
+	test.each(EVENTS)('a signed %s delivery answers 200 and starts one execution whose item is the payload', async (event) => {
+		const body = sample(event);
+		const before = await n8n.executions(all.id);
+
+		const response = await deliver(n8n.productionUrl(all.webhookId), body);
+
+		expect(response.status).toBe(200);
+		expect(response.json).toEqual(ACKNOWLEDGED);
+		const execution = await oneNewExecution(n8n, all.id, before);
+		expect(nodeOutput(execution, all.triggerName)).toEqual([JSON.parse(body)]);
+		expect(nodeOutput(execution, 'No Op')).toEqual([JSON.parse(body)]);
+	});
+
+	test('the six deliveries made exactly six executions, one per payload', async () => {
+		const executions = await n8n.executionsAfterSettling(all.id);
+		expect(executions).toHaveLength(EVENTS.length);
+		const items = await Promise.all(
+			executions.map(async (summary) => nodeOutput(await n8n.execution(summary.id), all.triggerName)),
+		);
+		expect(items.map((output) => (output[0] as { event: string }).event).sort()).toEqual([...EVENTS].sort());
+	});
+
+	test.each([
+		['signed with another secret', (body: string) => ({ body, signature: sign(body, 'not-the-secret') })],
+		['with a body changed after signing', (body: string) => ({ body: body.replace('Alice', 'Mallory'), signature: sign(body) })],
+		['without a signature header', (body: string) => ({ body, signature: null })],
+		['with a sha256= prefixed signature', (body: string) => ({ body, signature: `sha256=${sign(body)}` })],
+		['with one hex digit too many', (body: string) => ({ body, signature: `${sign(body)}0` })],
+	])('a delivery %s answers 401 and starts nothing', async (_label, forge) => {
+		const before = await n8n.executions(guarded.id);
+		const forged = forge(sample('comment.created'));
+
+		const response = await deliver(n8n.productionUrl(guarded.webhookId), forged.body, { signature: forged.signature });
+
+		expect(response.status).toBe(401);
+		expect(response.json).toEqual(REJECTED);
+		await expectNoNewExecution(n8n, guarded.id, before);
+	});
+
+	test('a signed delivery of an event that is not selected answers 200 and starts nothing (with and without the event header)', async () => {
+		const before = await n8n.executions(guarded.id);
+		const body = sample('markup.deleted');
+
+		const withHeader = await deliver(n8n.productionUrl(guarded.webhookId), body);
+		const withoutHeader = await deliver(n8n.productionUrl(guarded.webhookId), body, { event: null });
+
+		expect(withHeader.status).toBe(200);
+		expect(withHeader.json).toEqual(ACKNOWLEDGED);
+		expect(withoutHeader.status).toBe(200);
+		expect(withoutHeader.json).toEqual(ACKNOWLEDGED);
+		await expectNoNewExecution(n8n, guarded.id, before);
+	});
+
+	test('a correctly signed delivery whose X-Webhook-Event names another selected event answers 400 and starts nothing', async () => {
+		const before = await n8n.executions(guarded.id);
+		const body = sample('annotation.created');
+
+		const response = await deliver(n8n.productionUrl(guarded.webhookId), body, { event: 'comment.created' });
+
+		expect(response.status).toBe(400);
+		expect(response.json).toEqual(NOT_UNDERSTOOD);
+		await expectNoNewExecution(n8n, guarded.id, before);
+	});
+
+	test('after all those refusals the guarded workflow still starts on a genuine delivery, and only for it', async () => {
+		const body = sample('comment.created');
+		const before = await n8n.executions(guarded.id);
+		expect(before).toEqual([]);
+
+		const response = await deliver(n8n.productionUrl(guarded.webhookId), body);
+
+		expect(response.status).toBe(200);
+		const execution = await oneNewExecution(n8n, guarded.id, before);
+		expect(nodeOutput(execution, guarded.triggerName)).toEqual([JSON.parse(body)]);
+		expect(await n8n.executionsAfterSettling(guarded.id)).toHaveLength(1);
+	});
+
+	test('with Include Headers on, the item carries the request headers except the signature', async () => {
+		const built = triggerWorkflow({
+			node: 'sitemarksTrigger',
+			triggerName: 'Sitemarks Trigger',
+			credentialType: CREDENTIAL_TYPE,
+			credential,
+			parameters: { events: ['markup.status_changed'], options: { includeHeaders: true } },
+		});
+		const id = await n8n.deploy(built.workflow);
+		const body = sample('markup.status_changed');
+
+		expect((await deliver(n8n.productionUrl(built.webhookId), body)).status).toBe(200);
+
+		const [item] = nodeOutput(await oneNewExecution(n8n, id, []), built.triggerName);
+		const { headers, ...payload } = item as { headers: Record<string, unknown> };
+		expect(payload).toEqual(JSON.parse(body));
+		expect(headers).toMatchObject({ 'x-webhook-event': 'markup.status_changed', 'content-type': 'application/json' });
+		expect(Object.keys(headers).map((name) => name.toLowerCase())).not.toContain('x-webhook-signature');
+		expect(JSON.stringify(item)).not.toContain(sign(body));
+	});
+
+	test('the test URL takes one signed delivery while the workflow listens for a test event', async () => {
+		const listening = await deploy(['comment.updated'], { activate: false });
+		const body = sample('comment.updated');
+		const url = n8n.testUrl(listening.webhookId);
+
+		expect((await deliver(url, body)).status).toBe(404);
+		await n8n.listenForTestEvent(listening.id, listening.triggerName);
+		// Refused and ignored deliveries leave it listening.
+		expect((await deliver(url, body, { signature: sign(body, 'not-the-secret') })).status).toBe(401);
+		expect((await deliver(url, sample('markup.deleted'))).status).toBe(200);
+		const response = await deliver(url, body);
+
+		expect(response.status).toBe(200);
+		const execution = await oneNewExecution(n8n, listening.id, [], { mode: 'manual' });
+		expect(nodeOutput(execution, listening.triggerName)).toEqual([JSON.parse(body)]);
+		expect((await deliver(url, body)).status).toBe(404);
+	});
+});
