@@ -368,6 +368,11 @@ export class N8n {
 		return this.child !== undefined;
 	}
 
+	/** The process group of the running n8n (its guard's pid), or undefined when stopped. */
+	get processGroup(): number | undefined {
+		return this.child?.pid;
+	}
+
 	/** `<user folder>/.n8n`, n8n's own folder (config, database.sqlite, nodes/). */
 	get n8nFolder(): string {
 		return path.join(this.userFolder, '.n8n');
@@ -854,6 +859,26 @@ export class N8n {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const data = await this.rest<{ results: ExecutionSummary[] }>('GET', `/executions?filter=${filter}&limit=250`);
 		return data.results.map((execution) => ({ ...execution, id: String(execution.id) }));
+	}
+
+	/**
+	 * Every execution of a workflow, newest first. n8n caps `limit` at 100 (so `executions()` sees at
+	 * most 100): this pages by id (`lastId`), with every status in the filter so that n8n takes its
+	 * plain range query ordered by id.
+	 */
+	async allExecutions(workflowId: string): Promise<ExecutionSummary[]> {
+		const status = ['canceled', 'crashed', 'error', 'new', 'running', 'success', 'unknown', 'waiting'];
+		const filter = encodeURIComponent(JSON.stringify({ workflowId, status }));
+		const all: ExecutionSummary[] = [];
+		let lastId: string | undefined;
+		for (;;) {
+			const cursor = lastId === undefined ? '' : `&lastId=${encodeURIComponent(lastId)}`;
+			const data = await this.rest<{ results: ExecutionSummary[] }>('GET', `/executions?filter=${filter}&limit=100${cursor}`);
+			const page = data.results.map((execution) => ({ ...execution, id: String(execution.id) }));
+			all.push(...page);
+			if (page.length < 100) return all;
+			lastId = page[page.length - 1].id;
+		}
 	}
 
 	/** One execution with its run data decoded (`GET /rest/executions/:id`). */

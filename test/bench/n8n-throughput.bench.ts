@@ -1,0 +1,763 @@
+/**
+ * End-to-end throughput of this package's triggers on one real n8n (line 2 unless N8N_LINE=1),
+ * against what n8n itself offers for the same job, with the same request bytes:
+ *
+ *   A  each of the five triggers (Trigger → No Op), correctly signed documented samples
+ *   B  n8n's Webhook node, POST, no authentication, "Respond: Immediately" (Webhook → No Op):
+ *      no verification at all, the floor n8n sets
+ *   C  the hand-built recipe that really verifies: Webhook (Respond: Using 'Respond to Webhook'
+ *      node, Raw Body on) → Crypto (HMAC, SHA256, hex, over the binary "data" = the raw bytes)
+ *      → If (hmac equals the signature header) → Respond to Webhook 200 / Respond to Webhook 401
+ *   and forged deliveries (a well-formed signature made with another secret) to A (Sitemark) and C.
+ *
+ * Load comes from autocannon in this process over 127.0.0.1: a fixed number of keep-alive
+ * connections, each sending its next request when the previous one is answered. Every target is
+ * warmed up, then measured in rounds (each round runs every target once, in a rotated order, so
+ * drift hits all of them); after each window the benchmark waits until n8n is idle again, so
+ * work a window left behind (executions still running after their early answer) is charged to
+ * that window and not to the next target. Ratios are taken within each round, then the median.
+ *
+ * Prints one Markdown table (and the ratios under it) on stdout; progress goes to stderr.
+ *
+ *   npm run build && tsc -p test/bench/tsconfig.json && N8N_E2E_SKIP_BUILD=1 node .dev-build/test/bench/n8n-throughput.bench.js
+ *
+ * Environment (defaults in brackets):
+ *   BENCH_CONNECTIONS [10]   concurrent connections
+ *   BENCH_SECONDS [5]        length of one measured window
+ *   BENCH_WARMUP_SECONDS [2] warm-up window per target
+ *   BENCH_ROUNDS [5]         rounds
+ *   BENCH_SAVE_SUCCESS [none] EXECUTIONS_DATA_SAVE_ON_SUCCESS for n8n: none, or all (the harness default)
+ *   BENCH_XML [0]            1: also measure Sitemap.xml with its XML sample
+ *   BENCH_N8N_ENV            extra n8n settings, `NAME=value,NAME=value` (e.g. N8N_EXPRESSION_ENGINE=legacy)
+ *   BENCH_NO_WAIT=1          do not wait for other n8n processes (`pgrep -f n8n/bin/n8n`) to finish
+ * and the harness's N8N_LINE, N8N_E2E_SKIP_BUILD, N8N_E2E_TARBALL, N8N_E2E_LOG_LEVEL.
+ */
+import './repoRoot';
+
+import { execFile } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import autocannon from 'autocannon';
+
+import { lineFromEnv, N8n, REPO_ROOT, type WorkflowDefinition } from '../e2e/harness/n8n';
+import { triggerWorkflow } from '../e2e/harness/workflows';
+
+const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 10);
+const SECONDS = positiveNumber('BENCH_SECONDS', 5);
+const WARMUP_SECONDS = positiveNumber('BENCH_WARMUP_SECONDS', 2);
+const ROUNDS = positiveNumber('BENCH_ROUNDS', 5);
+const SAVE_SUCCESS = process.env.BENCH_SAVE_SUCCESS ?? 'none';
+const WITH_XML = process.env.BENCH_XML === '1';
+const EXTRA_N8N_ENV: Record<string, string> = Object.fromEntries(
+	(process.env.BENCH_N8N_ENV ?? '')
+		.split(',')
+		.filter((pair) => pair.includes('='))
+		.map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
+);
+
+if (SAVE_SUCCESS !== 'none' && SAVE_SUCCESS !== 'all') throw new Error('BENCH_SAVE_SUCCESS must be none or all');
+
+function positiveNumber(name: string, fallback: number): number {
+	const value = Number(process.env[name] ?? fallback);
+	if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+	return value;
+}
+
+function progress(text: string): void {
+	process.stderr.write(`[bench] ${text}\n`);
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is sent
+
+const fixture = (provider: string, file: string): Buffer =>
+	fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', provider, file));
+
+const hmac = (secret: string, body: Buffer, encoding: 'hex' | 'base64' = 'hex'): string =>
+	createHmac('sha256', secret).update(body).digest(encoding);
+
+interface Provider {
+	key: string;
+	label: string;
+	node: string;
+	credentialType: string;
+	credentialData: Record<string, string>;
+	parameters: Record<string, unknown>;
+	body: Buffer;
+	headers: Record<string, string>;
+}
+
+const SITEMARK_SECRET = 'bench-sitemark-secret-2c91';
+const FORGING_SECRET = 'not-the-secret';
+/** The account API key in the documented SiteCapture sample: the credential holds the same one. */
+const SITECAPTURE_API_KEY = 'sc_live_4f9a2c7e1b';
+
+/** Each provider's documented sample, signed as the provider signs (nodes/<Provider>/<Provider>Provider.ts). */
+function providers(): Provider[] {
+	const json = { 'content-type': 'application/json' };
+	const sitemark = fixture('sitemark', 'job.completed.json');
+	const sitemarks = fixture('sitemarks', 'comment.created.json');
+	const sitecapture = fixture('sitecapture', 'status_change.json');
+	const sitemapJson = fixture('sitemapxml', 'crawl.error.json');
+	const sitemapXml = fixture('sitemapxml', 'crawl.error.xml');
+	const contentspal = fixture('contentspal', 'job.created.json');
+	const list: Provider[] = [
+		{
+			key: 'sitemark',
+			label: 'Sitemark',
+			node: 'sitemarkTrigger',
+			credentialType: 'sitemarkWebhookApi',
+			credentialData: { webhookSecret: SITEMARK_SECRET },
+			parameters: { events: ['job.completed'], options: {} },
+			body: sitemark,
+			// Lowercase hex, no prefix, X-Sitemark-Signature.
+			headers: { ...json, 'x-sitemark-signature': hmac(SITEMARK_SECRET, sitemark) },
+		},
+		{
+			key: 'sitemarks',
+			label: 'Sitemarks',
+			node: 'sitemarksTrigger',
+			credentialType: 'sitemarksWebhookApi',
+			credentialData: { webhookSecret: 'bench-sitemarks-secret-81fa' },
+			parameters: { events: ['comment.created'], options: {} },
+			body: sitemarks,
+			// Hex, no prefix, X-Webhook-Signature; X-Webhook-Event names the event.
+			headers: {
+				...json,
+				'x-webhook-signature': hmac('bench-sitemarks-secret-81fa', sitemarks),
+				'x-webhook-event': 'comment.created',
+			},
+		},
+		{
+			key: 'sitecapture',
+			label: 'SiteCapture',
+			node: 'siteCaptureTrigger',
+			credentialType: 'siteCaptureWebhookApi',
+			credentialData: { webhookSecret: 'bench-sitecapture-hmac-secret-07d2', apiKey: SITECAPTURE_API_KEY },
+			parameters: { events: ['status_change'], options: {} },
+			body: sitecapture,
+			// x-hmac-hash, HMAC-SHA256 of the body (hex; base64 is accepted too); api_key in the body.
+			headers: { ...json, 'x-hmac-hash': hmac('bench-sitecapture-hmac-secret-07d2', sitecapture) },
+		},
+		{
+			key: 'sitemapxml',
+			label: 'Sitemap.xml (JSON)',
+			node: 'sitemapXmlTrigger',
+			credentialType: 'sitemapXmlWebhookApi',
+			credentialData: { webhookSecret: 'bench-sitemapxml-secret-5be0' },
+			// The same sample over and over would be dropped as a retry after the first: every
+			// delivery must start the workflow, as a stream of distinct deliveries would.
+			parameters: { events: ['crawl.error'], dropDuplicates: false, options: {} },
+			body: sitemapJson,
+			// `sha256=` + hex in X-Sitemap-Signature; X-Sitemap-Event names the event.
+			headers: {
+				...json,
+				'x-sitemap-signature': `sha256=${hmac('bench-sitemapxml-secret-5be0', sitemapJson)}`,
+				'x-sitemap-event': 'crawl.error',
+			},
+		},
+		{
+			key: 'contentspal',
+			label: 'ContentsPal',
+			node: 'contentsPalTrigger',
+			credentialType: 'contentsPalWebhookApi',
+			credentialData: { webhookSecret: 'bench-contentspal-secret-e44c' },
+			parameters: { events: ['job.created'], options: {} },
+			body: contentspal,
+			// `sha256=` + hex in X-Webhook-Signature; X-Webhook-Event names the event.
+			headers: {
+				...json,
+				'x-webhook-signature': `sha256=${hmac('bench-contentspal-secret-e44c', contentspal)}`,
+				'x-webhook-event': 'job.created',
+			},
+		},
+	];
+	if (WITH_XML) {
+		list.splice(4, 0, {
+			key: 'sitemapxml-xml',
+			label: 'Sitemap.xml (XML)',
+			node: 'sitemapXmlTrigger',
+			credentialType: 'sitemapXmlWebhookApi',
+			credentialData: { webhookSecret: 'bench-sitemapxml-secret-5be0' },
+			parameters: { events: ['crawl.error'], dropDuplicates: false, options: {} },
+			body: sitemapXml,
+			headers: {
+				'content-type': 'application/xml',
+				'x-sitemap-signature': `sha256=${hmac('bench-sitemapxml-secret-5be0', sitemapXml)}`,
+				'x-sitemap-event': 'crawl.error',
+			},
+		});
+	}
+	return list;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflows built with n8n's own nodes
+
+function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	position: [number, number],
+	parameters: Record<string, unknown>,
+	extra: Partial<WorkflowDefinition['nodes'][number]> = {},
+): WorkflowDefinition['nodes'][number] {
+	return { id: randomUUID(), name, type, typeVersion, position, parameters, ...extra };
+}
+
+/** B: Webhook (POST, no authentication, Respond: Immediately) → No Op. Checks nothing. */
+function plainWebhookWorkflow(webhookPath: string): WorkflowDefinition {
+	return {
+		name: 'bench B: Webhook node, no verification',
+		nodes: [
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2.1,
+				[0, 0],
+				{ httpMethod: 'POST', path: webhookPath, authentication: 'none', responseMode: 'onReceived', options: {} },
+				{ webhookId: webhookPath },
+			),
+			node('No Op', 'n8n-nodes-base.noOp', 1, [220, 0], {}),
+		],
+		connections: { Webhook: { main: [[{ node: 'No Op', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * C: the recipe that verifies Sitemark's signature with n8n's own nodes, over the raw bytes.
+ * Webhook (Raw Body on: the exact bytes as binary property "data") → Crypto (Hmac, SHA256, hex,
+ * Binary File on, key from a Crypto credential) into `hmac` → If ($json.hmac equals the
+ * x-sitemark-signature header, case-sensitive, strict types) → true: Respond to Webhook 200
+ * {"received": true}; false: Respond to Webhook 401 {"error": "Webhook delivery rejected"}.
+ */
+function recipeWorkflow(webhookPath: string, cryptoCredential: { id: string; name: string }): WorkflowDefinition {
+	return {
+		name: 'bench C: Webhook + Crypto + If + Respond to Webhook',
+		nodes: [
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2.1,
+				[0, 0],
+				{
+					httpMethod: 'POST',
+					path: webhookPath,
+					authentication: 'none',
+					responseMode: 'responseNode',
+					options: { rawBody: true },
+				},
+				{ webhookId: webhookPath },
+			),
+			node(
+				'HMAC of raw body',
+				'n8n-nodes-base.crypto',
+				2,
+				[220, 0],
+				{
+					action: 'hmac',
+					binaryData: true,
+					binaryPropertyName: 'data',
+					type: 'SHA256',
+					encoding: 'hex',
+					dataPropertyName: 'hmac',
+				},
+				{ credentials: { crypto: cryptoCredential } },
+			),
+			node('Signature matches?', 'n8n-nodes-base.if', 2.3, [440, 0], {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 3 },
+					conditions: [
+						{
+							id: randomUUID(),
+							leftValue: '={{ $json.hmac }}',
+							rightValue: "={{ $json.headers['x-sitemark-signature'] }}",
+							operator: { type: 'string', operation: 'equals' },
+						},
+					],
+					combinator: 'and',
+				},
+				looseTypeValidation: false,
+				options: {},
+			}),
+			node('Respond 200', 'n8n-nodes-base.respondToWebhook', 1.5, [660, -100], {
+				respondWith: 'json',
+				responseBody: '{\n  "received": true\n}',
+				options: {},
+			}),
+			node('Respond 401', 'n8n-nodes-base.respondToWebhook', 1.5, [660, 100], {
+				respondWith: 'json',
+				responseBody: '{\n  "error": "Webhook delivery rejected"\n}',
+				options: { responseCode: 401 },
+			}),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'HMAC of raw body', type: 'main', index: 0 }]] },
+			'HMAC of raw body': { main: [[{ node: 'Signature matches?', type: 'main', index: 0 }]] },
+			'Signature matches?': {
+				main: [
+					[{ node: 'Respond 200', type: 'main', index: 0 }],
+					[{ node: 'Respond 401', type: 'main', index: 0 }],
+				],
+			},
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// n8n's CPU time, read from /proc (every process started with this user folder)
+
+const CLOCK_TICKS = 100;
+
+function n8nPids(userFolder: string): number[] {
+	const marker = `N8N_USER_FOLDER=${userFolder}\0`;
+	const pids: number[] = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			if (fs.readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) pids.push(Number(entry));
+		} catch {
+			// gone, or not ours
+		}
+	}
+	return pids;
+}
+
+/** CPU seconds (user + system) used so far by these processes. */
+function cpuSeconds(pids: number[]): number {
+	let ticks = 0;
+	for (const pid of pids) {
+		try {
+			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			ticks += Number(fields[11]) + Number(fields[12]);
+		} catch {
+			// exited
+		}
+	}
+	return ticks / CLOCK_TICKS;
+}
+
+/** Waits until n8n uses under 5% of a core over 400 ms (at most 60 s); returns the seconds waited. */
+async function waitUntilIdle(pids: number[]): Promise<number> {
+	const started = Date.now();
+	for (;;) {
+		const before = cpuSeconds(pids);
+		const from = Date.now();
+		await sleep(400);
+		const used = cpuSeconds(pids) - before;
+		if (used / ((Date.now() - from) / 1000) < 0.05) return (Date.now() - started) / 1000;
+		if (Date.now() - started > 60_000) {
+			progress('n8n did not become idle within 60 s; going on');
+			return (Date.now() - started) / 1000;
+		}
+	}
+}
+
+/** CPU seconds the whole machine has been busy (all cores), from /proc/stat. */
+function machineBusySeconds(): number {
+	const [cpu] = fs.readFileSync('/proc/stat', 'latin1').split('\n');
+	const [user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).slice(1).map(Number);
+	return (user + nice + system + irq + softirq + (steal || 0)) / CLOCK_TICKS;
+}
+
+function ownCpuSeconds(): number {
+	const usage = process.cpuUsage();
+	return (usage.user + usage.system) / 1e6;
+}
+
+/** Processes of another n8n (another engineer's test suite), by `pgrep -f n8n/bin/n8n`. */
+async function otherN8n(ownPids: number[]): Promise<number[]> {
+	const found = await new Promise<number[]>((resolve) => {
+		execFile('pgrep', ['-f', 'n8n/bin/n8n'], (error, stdout) => {
+			resolve(error ? [] : stdout.split('\n').filter((line) => line.trim() !== '').map(Number));
+		});
+	});
+	return found.filter((pid) => !ownPids.includes(pid));
+}
+
+/**
+ * Waits (polling every 20 s) until no other n8n runs and the rest of the machine (everything but
+ * this process and our n8n) uses under a tenth of a core: other test suites distort the figures.
+ */
+async function waitForQuietMachine(ownPids: number[]): Promise<void> {
+	for (;;) {
+		const others = await otherN8n(ownPids);
+		const busy = machineBusySeconds();
+		const own = ownCpuSeconds() + cpuSeconds(ownPids);
+		await sleep(2000);
+		const foreign = (machineBusySeconds() - busy - (ownCpuSeconds() + cpuSeconds(ownPids) - own)) / 2;
+		if (others.length === 0 && foreign < 0.1) return;
+		progress(
+			`machine busy (${others.length ? `another n8n: pids ${others.join(', ')}; ` : ''}other processes use ${foreign.toFixed(2)} cores); waiting 20 s`,
+		);
+		await sleep(20_000);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+interface Target {
+	label: string;
+	group: 'A' | 'B' | 'C' | 'A forged' | 'C forged';
+	url: string;
+	body: Buffer;
+	headers: Record<string, string>;
+	expectedStatus: number;
+}
+
+interface Window {
+	/** Answers with the expected status per second. */
+	rate: number;
+	p50: number;
+	p90: number;
+	p99: number;
+	/** n8n CPU milliseconds per delivery, the tail after the window included. */
+	cpuMs: number;
+	/** Seconds n8n kept working after the window. */
+	drain: number;
+	/** Cores used by other processes (not n8n, not this one) during the window. */
+	foreign: number;
+	/** Another n8n ran at the end of the window. */
+	otherN8n: boolean;
+	unexpected: string;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+	if (sorted.length === 0) return NaN;
+	const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+	return sorted[rank];
+}
+
+async function measure(target: Target, seconds: number, pids: number[]): Promise<Window> {
+	const latencies: number[] = [];
+	const statuses = new Map<number, number>();
+	const cpuBefore = cpuSeconds(pids);
+	const busyBefore = machineBusySeconds();
+	const ownBefore = ownCpuSeconds();
+	const instance = autocannon({
+		url: target.url,
+		method: 'POST',
+		headers: target.headers,
+		body: target.body,
+		connections: CONNECTIONS,
+		pipelining: 1,
+		duration: seconds,
+		timeout: 30,
+	});
+	instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
+		statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1);
+		latencies.push(responseTimeMs);
+	});
+	const result = await instance;
+	const busyWindow = machineBusySeconds() - busyBefore;
+	const n8nWindow = cpuSeconds(pids) - cpuBefore;
+	const ownWindow = ownCpuSeconds() - ownBefore;
+	const foreign = Math.max(0, busyWindow - n8nWindow - ownWindow) / result.duration;
+	const drain = await waitUntilIdle(pids);
+	const cpu = cpuSeconds(pids) - cpuBefore;
+	const others = (await otherN8n(pids)).length > 0;
+	const expected = statuses.get(target.expectedStatus) ?? 0;
+	const otherStatuses = [...statuses].filter(([status]) => status !== target.expectedStatus);
+	const unexpected = [
+		...otherStatuses.map(([status, count]) => `${count}× ${status}`),
+		...(result.errors ? [`${result.errors} errors`] : []),
+		...(result.timeouts ? [`${result.timeouts} timeouts`] : []),
+	].join(', ');
+	const sorted = Float64Array.from(latencies).sort();
+	return {
+		rate: expected / result.duration,
+		p50: percentile(sorted, 50),
+		p90: percentile(sorted, 90),
+		p99: percentile(sorted, 99),
+		cpuMs: expected > 0 ? (cpu * 1000) / expected : NaN,
+		drain,
+		foreign,
+		otherN8n: others,
+		unexpected,
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks before measuring
+
+async function send(n8n: N8n, url: string, body: Buffer, headers: Record<string, string>) {
+	return await n8n.request('POST', url, { rawBody: body, headers });
+}
+
+function assert(condition: unknown, message: string): asserts condition {
+	if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+async function successfulExecutions(n8n: N8n, workflowId: string, count: number): Promise<void> {
+	const executions = await n8n.waitForExecutions(workflowId, count);
+	assert(
+		executions.length === count && executions.every((execution) => execution.status === 'success'),
+		`expected ${count} successful execution(s) of ${workflowId}, found ${JSON.stringify(executions.map((e) => e.status))}`,
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+const median = (values: number[]): number => {
+	const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+	if (sorted.length === 0) return NaN;
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const fmtRate = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '–');
+const fmtMs = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '–');
+
+/** Above this many cores used by other processes during a window, the window is measured again. */
+const FOREIGN_LIMIT = 0.15;
+const MAX_RETRIES = 4;
+
+/** One window, measured again (after waiting for a quiet machine) when something else ran meanwhile. */
+async function measureUndisturbed(target: Target, seconds: number, pids: number[]): Promise<Window & { retries: number }> {
+	for (let retries = 0; ; retries++) {
+		const window = await measure(target, seconds, pids);
+		const disturbed = window.otherN8n || window.foreign > FOREIGN_LIMIT;
+		if (!disturbed || retries >= MAX_RETRIES) return { ...window, retries };
+		progress(
+			`  ${target.label}: disturbed (${window.otherN8n ? 'another n8n started; ' : ''}other processes used ${window.foreign.toFixed(2)} cores); measuring again`,
+		);
+		await waitForQuietMachine(pids);
+	}
+}
+
+async function main(): Promise<void> {
+	const noWait = process.env.BENCH_NO_WAIT === '1';
+	if (!noWait) await waitForQuietMachine([]);
+
+	const line = lineFromEnv();
+	progress(`preparing n8n line ${line} (build and pack unless N8N_E2E_SKIP_BUILD=1)...`);
+	const n8n = await N8n.create({ line, env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: SAVE_SUCCESS, ...EXTRA_N8N_ENV } });
+	const exit = async () => {
+		await n8n.dispose();
+		process.exit(130);
+	};
+	process.on('SIGINT', () => void exit());
+	process.on('SIGTERM', () => void exit());
+	try {
+		await n8n.start();
+		progress(`n8n ${n8n.installation.n8nVersion} on Node ${n8n.installation.nodeVersion} at ${n8n.baseUrl}`);
+
+		// -- A: one workflow per trigger, and a twin of each that keeps its executions (checks only)
+		const list = providers();
+		const credentialIds = new Map<string, { id: string; name: string }>();
+		const targets: Target[] = [];
+		const checks: Array<{ label: string; url: string; provider: Provider; workflowId: string }> = [];
+		for (const provider of list) {
+			const credentialKey = `${provider.credentialType}:${JSON.stringify(provider.credentialData)}`;
+			let credential = credentialIds.get(credentialKey);
+			if (!credential) {
+				credential = await n8n.createCredential({
+					name: `bench ${provider.label}`,
+					type: provider.credentialType,
+					data: provider.credentialData,
+				});
+				credentialIds.set(credentialKey, credential);
+			}
+			for (const twin of [false, true]) {
+				const built = triggerWorkflow({
+					name: `bench A: ${provider.label}${twin ? ' (check twin, keeps executions)' : ''}`,
+					node: provider.node,
+					triggerName: `${provider.label} Trigger`,
+					credentialType: provider.credentialType,
+					credential,
+					parameters: provider.parameters,
+				});
+				if (twin) built.workflow.settings = { executionOrder: 'v1', saveDataSuccessExecution: 'all' };
+				const id = await n8n.deploy(built.workflow);
+				const url = n8n.productionUrl(built.webhookId);
+				if (twin) checks.push({ label: provider.label, url, provider, workflowId: id });
+				else targets.push({ label: provider.label, group: 'A', url, body: provider.body, headers: provider.headers, expectedStatus: 200 });
+			}
+		}
+		const sitemark = list[0];
+		const forgedHeaders = { ...sitemark.headers, 'x-sitemark-signature': hmac(FORGING_SECRET, sitemark.body) };
+
+		// -- B and C, with Sitemark's request bytes
+		const bPath = randomUUID();
+		await n8n.deploy(plainWebhookWorkflow(bPath));
+		const cryptoCredential = await n8n.createCredential({
+			name: 'bench Crypto (HMAC secret)',
+			type: 'crypto',
+			data: { hmacSecret: SITEMARK_SECRET },
+		});
+		const cPath = randomUUID();
+		const cWorkflowId = await n8n.deploy(recipeWorkflow(cPath, cryptoCredential));
+		const bUrl = `${n8n.baseUrl}/webhook/${bPath}`;
+		const cUrl = `${n8n.baseUrl}/webhook/${cPath}`;
+		targets.push(
+			{ label: 'n8n Webhook node, no verification', group: 'B', url: bUrl, body: sitemark.body, headers: sitemark.headers, expectedStatus: 200 },
+			{ label: 'Webhook → Crypto → If → Respond', group: 'C', url: cUrl, body: sitemark.body, headers: sitemark.headers, expectedStatus: 200 },
+			{ label: 'Sitemark, forged', group: 'A forged', url: targets[0].url, body: sitemark.body, headers: forgedHeaders, expectedStatus: 400 },
+			{ label: 'Webhook → Crypto → If → Respond, forged', group: 'C forged', url: cUrl, body: sitemark.body, headers: forgedHeaders, expectedStatus: 401 },
+		);
+
+		// -- Checks: every target answers as expected, accepted deliveries really start the workflow
+		progress('checking every target before measuring...');
+		for (const check of checks) {
+			// Twice: the second delivery of the same bytes must start the workflow too.
+			for (let i = 0; i < 2; i++) {
+				const response = await send(n8n, check.url, check.provider.body, check.provider.headers);
+				assert(response.status === 200, `${check.label}: signed sample answered ${response.status} ${response.text}`);
+			}
+			await successfulExecutions(n8n, check.workflowId, 2);
+		}
+		for (const target of targets) {
+			const response = await send(n8n, target.url, target.body, target.headers);
+			assert(response.status === target.expectedStatus, `${target.label}: answered ${response.status}, expected ${target.expectedStatus}: ${response.text}`);
+		}
+		// The recipe checks the raw bytes: the sample is not in JSON.stringify's form, so an HMAC over
+		// re-serialised JSON would not match its signature, yet the signed sample is accepted.
+		assert(sitemark.body.toString() !== JSON.stringify(JSON.parse(sitemark.body.toString())), 'the Sitemark sample is in canonical JSON form');
+		const recipe = {
+			signed: await send(n8n, cUrl, sitemark.body, sitemark.headers),
+			forged: await send(n8n, cUrl, sitemark.body, forgedHeaders),
+			tampered: await send(n8n, cUrl, Buffer.from(sitemark.body.toString().replace('job_xyz789', 'job_xyz788')), sitemark.headers),
+			unsigned: await send(n8n, cUrl, sitemark.body, { 'content-type': 'application/json' }),
+		};
+		assert(recipe.signed.status === 200 && (recipe.signed.json as { received?: boolean })?.received === true, `C signed: ${recipe.signed.status} ${recipe.signed.text}`);
+		assert(recipe.forged.status === 401, `C forged: ${recipe.forged.status} ${recipe.forged.text}`);
+		assert(recipe.tampered.status === 401, `C body changed after signing: ${recipe.tampered.status} ${recipe.tampered.text}`);
+		progress(
+			`C answers: signed ${recipe.signed.status} ${recipe.signed.text.replace(/\s+/g, '')}, forged ${recipe.forged.status}, ` +
+				`body changed ${recipe.tampered.status}, no signature header ${recipe.unsigned.status} ${recipe.unsigned.text.replace(/\s+/g, '').slice(0, 80)}`,
+		);
+		if (SAVE_SUCCESS === 'all') {
+			// The recipe's forged deliveries are successful executions (they end in Respond 401).
+			const executions = await n8n.executions(cWorkflowId);
+			progress(`C kept ${executions.length} execution(s) from the checks`);
+		}
+
+		// -- Warm-up, then rounds
+		const pids = n8nPids(n8n.userFolder);
+		assert(pids.length > 0, 'found no n8n process to read CPU time from');
+		progress(`n8n processes: ${pids.join(', ')}; waiting until idle`);
+		await waitUntilIdle(pids);
+		if (!noWait) await waitForQuietMachine(pids);
+		const clientCpuStart = process.cpuUsage();
+		const benchStart = Date.now();
+		for (const target of targets) {
+			progress(`warm-up ${target.group} ${target.label} (${WARMUP_SECONDS} s)`);
+			const warm = await measure(target, WARMUP_SECONDS, pids);
+			if (warm.unexpected) progress(`  warm-up unexpected answers: ${warm.unexpected}`);
+		}
+		const windows = targets.map(() => [] as Window[]);
+		let retried = 0;
+		let maxForeign = 0;
+		for (let round = 0; round < ROUNDS; round++) {
+			for (let k = 0; k < targets.length; k++) {
+				const index = (k + round) % targets.length;
+				const target = targets[index];
+				const window = noWait ? { ...(await measure(target, SECONDS, pids)), retries: 0 } : await measureUndisturbed(target, SECONDS, pids);
+				windows[index].push(window);
+				retried += window.retries;
+				maxForeign = Math.max(maxForeign, window.foreign);
+				progress(
+					`round ${round + 1}/${ROUNDS} ${target.group.padEnd(8)} ${target.label.padEnd(42)} ${fmtRate(window.rate).padStart(5)}/s ` +
+						`p50 ${fmtMs(window.p50)} p99 ${fmtMs(window.p99)} cpu ${window.cpuMs.toFixed(2)} ms drain ${window.drain.toFixed(1)} s` +
+						(window.unexpected ? `  UNEXPECTED: ${window.unexpected}` : ''),
+				);
+			}
+		}
+		const clientCpu = process.cpuUsage(clientCpuStart);
+		const benchSeconds = (Date.now() - benchStart) / 1000;
+
+		// -- Table
+		const out: string[] = [];
+		out.push(
+			`n8n ${n8n.installation.n8nVersion} on Node ${n8n.installation.nodeVersion} (SQLite, EXECUTIONS_DATA_SAVE_ON_SUCCESS=${SAVE_SUCCESS}); ` +
+				`load: autocannon in Node ${process.version}, ${CONNECTIONS} connections over 127.0.0.1, ` +
+				`${ROUNDS} rounds × ${SECONDS} s per target after ${WARMUP_SECONDS} s warm-up; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}). ` +
+				`Medians over the rounds.` +
+				(Object.keys(EXTRA_N8N_ENV).length ? ` Extra n8n settings: ${Object.entries(EXTRA_N8N_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}.` : ''),
+			'',
+			'| | target | deliveries/s | p50 | p90 | p99 | n8n CPU per delivery | n8n busy after the window | answer |',
+			'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+		);
+		const medianRate = targets.map((_, i) => median(windows[i].map((w) => w.rate)));
+		targets.forEach((target, i) => {
+			const w = windows[i];
+			const unexpected = w.map((x) => x.unexpected).filter((x) => x !== '');
+			out.push(
+				`| ${target.group} | ${target.label} | ${fmtRate(medianRate[i])} | ${fmtMs(median(w.map((x) => x.p50)))} | ` +
+					`${fmtMs(median(w.map((x) => x.p90)))} | ${fmtMs(median(w.map((x) => x.p99)))} | ` +
+					`${median(w.map((x) => x.cpuMs)).toFixed(1)} ms | ${median(w.map((x) => x.drain)).toFixed(1)} s | ${target.expectedStatus}${unexpected.length ? ` (also: ${unexpected.join('; ')})` : ''} |`,
+			);
+		});
+		const index = (group: Target['group'], label?: string) =>
+			targets.findIndex((target) => target.group === group && (label === undefined || target.label === label));
+		/** Per round: deliveries/s of one over the other, and the other's n8n CPU per delivery over the one's. */
+		const ratio = (numerator: number, denominator: number) => ({
+			rate: windows[numerator].map((w, round) => w.rate / windows[denominator][round].rate),
+			cpu: windows[numerator].map((w, round) => windows[denominator][round].cpuMs / w.cpuMs),
+		});
+		const rows: Array<{ label: string; values: ReturnType<typeof ratio>; goal: string; threshold?: number }> = [];
+		const b = index('B');
+		const c = index('C');
+		for (const provider of list) {
+			rows.push({ label: `A/B accepted, ${provider.label}`, values: ratio(index('A', provider.label), b), goal: '≥ 0.9', threshold: 0.9 });
+		}
+		for (const provider of list) {
+			const own = provider.key === 'sitemark';
+			rows.push({
+				label: `A/C accepted, ${provider.label}`,
+				values: ratio(index('A', provider.label), c),
+				goal: own ? '≥ 2' : '(C checks Sitemark’s scheme)',
+				threshold: own ? 2 : undefined,
+			});
+		}
+		rows.push({ label: 'A/C forged, Sitemark', values: ratio(index('A forged'), index('C forged')), goal: '≥ 5', threshold: 5 });
+		rows.push({ label: 'C/B accepted (the recipe against the floor)', values: ratio(c, b), goal: '' });
+		const summary = (values: number[]) => {
+			const finite = values.filter((value) => Number.isFinite(value));
+			const m = median(finite);
+			const range = finite.length ? `${Math.min(...finite).toFixed(2)}–${Math.max(...finite).toFixed(2)}` : '–';
+			return { m, text: `${Number.isFinite(m) ? m.toFixed(2) : '–'} (${range})` };
+		};
+		out.push(
+			'',
+			'| ratio | deliveries/s: median over rounds (range) | goal | met | n8n CPU per delivery, inverse: median (range) |',
+			'| --- | --- | --- | --- | --- |',
+		);
+		for (const row of rows) {
+			const rate = summary(row.values.rate);
+			const cpu = summary(row.values.cpu);
+			const met =
+				row.threshold === undefined ? '' : rate.m >= row.threshold ? 'yes' : `no: ${((rate.m / row.threshold) * 100).toFixed(0)}% of the goal`;
+			out.push(`| ${row.label} | ${rate.text} | ${row.goal} | ${met} | ${cpu.text} |`);
+		}
+		out.push(
+			'',
+			`Measured phase: ${benchSeconds.toFixed(0)} s; the load generator used ` +
+				`${((clientCpu.user + clientCpu.system) / 1e6).toFixed(0)} s of CPU in it (same machine as n8n). ` +
+				`Other processes used at most ${maxForeign.toFixed(2)} cores during a kept window; ${retried} window(s) were measured again because something else ran.`,
+		);
+		process.stdout.write(`${out.join('\n')}\n`);
+	} finally {
+		await n8n.dispose();
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.exit(1);
+	},
+);

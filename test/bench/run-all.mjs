@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm run bench`: the webhook() microbenchmark, then the end-to-end benchmark on a real n8n, each
+// under its own heading. Expects `npm run build` and `tsc -p test/bench/tsconfig.json` to have run
+// (the npm script does both). Both wait while another n8n runs (`pgrep -f n8n/bin/n8n`), since
+// other test suites on the machine distort the figures; BENCH_NO_WAIT=1 skips the wait.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const endToEnd = join(root, '.dev-build', 'test', 'bench', 'n8n-throughput.bench.js');
+
+function otherN8n() {
+	try {
+		return execFileSync('pgrep', ['-f', 'n8n/bin/n8n'], { encoding: 'utf8' }).trim();
+	} catch {
+		return '';
+	}
+}
+
+function waitForNoN8n() {
+	if (process.env.BENCH_NO_WAIT === '1') return;
+	for (let others = otherN8n(); others !== ''; others = otherN8n()) {
+		process.stderr.write(`[bench] another n8n is running (${others.split('\n').join(', ')}); waiting 20 s\n`);
+		spawnSync('sleep', ['20']);
+	}
+}
+
+function run(title, args, env = {}) {
+	process.stdout.write(`\n## ${title}\n\n`);
+	const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+	if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (!existsSync(endToEnd)) {
+	process.stderr.write('Run `tsc -p test/bench/tsconfig.json` first (`npm run bench` does).\n');
+	process.exit(2);
+}
+
+waitForNoN8n();
+run('webhook() microbenchmark: the built package in-process, against the bare HMAC-SHA256', ['test/bench/node-webhook.bench.mjs']);
+// The package was just built: the end-to-end benchmark packs it without building again.
+run('End-to-end on a real n8n: deliveries per second over HTTP', [endToEnd], { N8N_E2E_SKIP_BUILD: '1' });
