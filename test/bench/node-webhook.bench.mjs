@@ -90,3 +90,23 @@ console.log('| --- | --- | --- | --- | --- |');
 for (const row of rows) {
 	console.log(`| ${fmtSize(row.size)} | ${row.trigger} | ${fmtMs(row.hmac)} | ${fmtMs(row.webhook)} | ${row.ratio.toFixed(2)}× |`);
 }
+
+// Growth with the body: time per byte at each size over time per byte at the smallest size of at
+// least 64 KB (fixed per-call costs dominate below it). 1.0 throughout is linear; a quadratic step
+// would double the figure with every doubling of the body.
+const base = SIZES.filter((size) => size >= 65536).sort((a, b) => a - b)[0];
+if (base !== undefined && SIZES.length > 1) {
+	const larger = SIZES.filter((size) => size > base).sort((a, b) => a - b);
+	console.log('');
+	console.log(`| trigger | webhook() time per byte, relative to ${fmtSize(base)}: ${larger.map(fmtSize).join(' / ')} | bare HMAC, same |`);
+	console.log('| --- | --- | --- |');
+	for (const trigger of triggers) {
+		const mine = rows.filter((row) => row.trigger === trigger.name);
+		const at = (size) => mine.find((row) => Math.abs(row.size - size) / size < 0.05);
+		const first = at(base);
+		if (first === undefined) continue;
+		const perByte = (row, key) => row[key] / row.size / (first[key] / first.size);
+		const figures = (key) => larger.map((size) => (at(size) ? perByte(at(size), key).toFixed(2) : '–')).join(' / ');
+		console.log(`| ${trigger.name} | ${figures('webhook')} | ${figures('hmac')} |`);
+	}
+}
