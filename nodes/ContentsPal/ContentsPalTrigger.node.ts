@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { activationCheck, signingCredentialMethods } from '../shared/credentialChecks';
-import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { ACCEPTED_DELIVERY_WEBHOOK, EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
 import { deliveryHandler } from '../shared/receiveDelivery';
 import { CONTENTSPAL_EVENTS, CONTENTSPAL_WATCHED_FIELDS } from './ContentsPalEvents';
 import { contentsPalProvider } from './ContentsPalProvider';
@@ -19,7 +19,7 @@ export class ContentsPalTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'contentsPalWebhookApi', required: false, testedBy: 'checkSigningCredential' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [ACCEPTED_DELIVERY_WEBHOOK],
 		properties: [
 			setupNotice(
 				'In ContentsPal, an organization admin opens Organization > Integrations, sets Endpoint URL to the production URL above, turns Enabled on, and sets a Signing Secret; put the same secret in the credential.',

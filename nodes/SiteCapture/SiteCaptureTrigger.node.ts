@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { activationCheck, signingCredentialMethods } from '../shared/credentialChecks';
-import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { ACCEPTED_DELIVERY_WEBHOOK, EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
 import { deliveryHandler } from '../shared/receiveDelivery';
 import { SITECAPTURE_EVENTS } from './SiteCaptureEvents';
 import { siteCaptureProvider } from './SiteCaptureProvider';
@@ -19,7 +19,7 @@ export class SiteCaptureTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'siteCaptureWebhookApi', required: true, testedBy: 'checkSigningCredential' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [ACCEPTED_DELIVERY_WEBHOOK],
 		properties: [
 			setupNotice(
 				'In SiteCapture, open the gear icon > App Integrations > SiteCapture Webhook on Project Status Event > Configure, paste the production URL above as the Webhook URL, and copy the HMAC Shared Secret and your API key into the credential.',

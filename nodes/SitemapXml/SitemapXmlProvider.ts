@@ -49,7 +49,10 @@ function duplicate(context: IWebhookFunctions, delivery: SitemapXmlBody): string
 	const id = deliveryId(delivery);
 	if (id === undefined) return undefined;
 	const staticData = context.getWorkflowStaticData('node');
-	return isDuplicateElseRemember(staticData, id, Date.now())
+	// Test deliveries (manual mode) are remembered apart from production ones.
+	const node = context.getNode();
+	const scope = `${context.getMode()}:${context.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
+	return isDuplicateElseRemember(staticData, id, Date.now(), scope)
 		? 'its id was already accepted (a retry or duplicate)'
 		: undefined;
 }

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { activationCheck, signingCredentialMethods } from '../shared/credentialChecks';
-import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { ACCEPTED_DELIVERY_WEBHOOK, EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
 import { deliveryHandler } from '../shared/receiveDelivery';
 import { SITEMAP_XML_EVENTS } from './SitemapXmlEvents';
 import { sitemapXmlProvider } from './SitemapXmlProvider';
@@ -19,7 +19,7 @@ export class SitemapXmlTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sitemapXmlWebhookApi', required: true, testedBy: 'checkSigningCredential' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [ACCEPTED_DELIVERY_WEBHOOK],
 		properties: [
 			setupNotice(
 				'In Sitemap.xml, open the webhook configuration, register the production URL above as the endpoint, subscribe to the same events, and set a signing secret; put the same secret in the credential.',

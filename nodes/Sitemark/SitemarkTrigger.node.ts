@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { activationCheck, signingCredentialMethods } from '../shared/credentialChecks';
-import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { ACCEPTED_DELIVERY_WEBHOOK, EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
 import { deliveryHandler } from '../shared/receiveDelivery';
 import { SITEMARK_EVENTS } from './SitemarkEvents';
 import { sitemarkProvider } from './SitemarkProvider';
@@ -19,7 +19,7 @@ export class SitemarkTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sitemarkWebhookApi', required: true, testedBy: 'checkSigningCredential' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [ACCEPTED_DELIVERY_WEBHOOK],
 		properties: [
 			setupNotice(
 				'In Sitemark, open your account settings, add a webhook endpoint with the production URL above, and copy its webhook secret into the credential.',

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { activationCheck, signingCredentialMethods } from '../shared/credentialChecks';
-import { EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { ACCEPTED_DELIVERY_WEBHOOK, EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
 import { deliveryHandler } from '../shared/receiveDelivery';
 import { SITEMARKS_EVENTS } from './SitemarksEvents';
 import { sitemarksProvider } from './SitemarksProvider';
@@ -19,7 +19,7 @@ export class SitemarksTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sitemarksWebhookApi', required: true, testedBy: 'checkSigningCredential' }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [ACCEPTED_DELIVERY_WEBHOOK],
 		properties: [
 			setupNotice(
 				'In Sitemarks, go to Settings > Integrations, create a webhook with the production URL above and the same events, then copy the signing secret from the webhook detail view into the credential.',

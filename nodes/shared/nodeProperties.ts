@@ -1,4 +1,17 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions, IWebhookDescription } from 'n8n-workflow';
+
+/**
+ * The one webhook every trigger has. A refused or ignored delivery is answered by the node; an
+ * accepted one by n8n with the node's `webhookResponse` (`responseData: ''` declares no fixed
+ * response, which would otherwise be the text "firstEntryJson").
+ */
+export const ACCEPTED_DELIVERY_WEBHOOK: IWebhookDescription = {
+	name: 'default',
+	httpMethod: 'POST',
+	responseMode: 'onReceived',
+	responseData: '',
+	path: 'webhook',
+};
 
 /** The node's `subtitle`: the events it starts on. */
 export const EVENTS_SUBTITLE = '={{($parameter["events"] || []).join(", ")}}';

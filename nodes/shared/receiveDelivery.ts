@@ -98,8 +98,9 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	if (options.includeHeaders === true) {
 		item.headers = withoutHeader(headers, provider.signature.header);
 	}
-	answer(context, 200, ACKNOWLEDGEMENT);
-	return { noWebhookResponse: true, workflowData: [context.helpers.returnJsonArray(item)] };
+	// n8n answers this itself (ACCEPTED_DELIVERY_WEBHOOK): on n8n 2.x only once the execution is
+	// recorded, so a 2xx never stands for a delivery that n8n then loses.
+	return { workflowData: [context.helpers.returnJsonArray(item)], webhookResponse: ACKNOWLEDGEMENT };
 }
 
 /** The credential's data; empty when none is selected, undefined when a selected one cannot be read. */

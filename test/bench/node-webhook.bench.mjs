@@ -48,8 +48,9 @@ function context(trigger, body, headers, staticData) {
 		getNodeParameter: (name, fallback) => (name in parameters ? parameters[name] : fallback),
 		getCredentials: async () => ({ webhookSecret: SECRET, apiKey: API_KEY }),
 		getWorkflowStaticData: () => staticData,
-		getNode: () => ({ name: trigger.name, credentials: {} }),
-		getWorkflow: () => ({ id: 'bench' }),
+		getNode: () => ({ id: 'bench-node', name: trigger.name, credentials: {} }),
+		getWorkflow: () => ({ id: `bench-${trigger.name}-${body.length}` }),
+		getMode: () => 'webhook',
 		logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
 		helpers: { returnJsonArray: (json) => [{ json }] },
 	};

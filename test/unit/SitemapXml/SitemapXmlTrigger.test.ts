@@ -93,7 +93,7 @@ describe('SitemapXmlTrigger webhook()', () => {
 		it.each(formats)('in %s starts the workflow with one item and answers 200', async (format) => {
 			const outcome = await signed(format === 'json' ? json : xml);
 			expectStarted(outcome);
-			expect(outcome.result.noWebhookResponse).toBe(true);
+			expect(outcome.result.noWebhookResponse).toBeUndefined();
 			expect(outcome.items?.[0].event).toBe(event);
 			expect(outcome.items?.[0]).not.toHaveProperty('signature');
 		});
@@ -297,6 +297,22 @@ describe('SitemapXmlTrigger webhook()', () => {
 			expectStarted(await signed(jsonDelivery(12345), { staticData }));
 			const xml = '<webhook><id>12345</id><event>sitemap.generated</event><data/></webhook>';
 			expectNothingStarted(await signed(xml, { staticData }), 200, { received: true });
+		});
+
+		it('starts once for copies n8n handles at once, each request with its own copy of the static data', async () => {
+			const workflowId = `workflow-simultaneous-${Date.now()}`;
+			const body = fixture('sitemapxml', 'sitemap.generated.json');
+			const copies = await Promise.all([1, 2, 3].map(() => signed(body, { workflowId, staticData: {} })));
+			expect(copies.filter((copy) => copy.items !== undefined)).toHaveLength(1);
+			for (const copy of copies) expect(copy.status).toBe(200);
+		});
+
+		it('remembers test deliveries apart from production ones', async () => {
+			const workflowId = `workflow-modes-${Date.now()}`;
+			const body = fixture('sitemapxml', 'crawl.error.json');
+			expectStarted(await signed(body, { workflowId, staticData: {}, mode: 'manual' }));
+			expectStarted(await signed(body, { workflowId, staticData: {}, mode: 'webhook' }));
+			expectNothingStarted(await signed(body, { workflowId, staticData: {}, mode: 'webhook' }), 200, { received: true });
 		});
 
 		it('starts different ids', async () => {

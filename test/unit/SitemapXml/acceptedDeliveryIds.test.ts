@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	isDuplicateElseRemember,
 	MAX_REMEMBERED_IDS,
+	MAX_SCOPES_IN_PROCESS,
 	REMEMBER_FOR_MS,
 	rememberedCount,
 } from '../../../nodes/SitemapXml/acceptedDeliveryIds';
@@ -234,6 +235,87 @@ describe('isDuplicateElseRemember', () => {
 			const before = staticData[KEY];
 			expect(isDuplicateElseRemember(staticData, 'recent', T0 + REMEMBER_FOR_MS)).toBe(true);
 			expect(staticData[KEY]).not.toBe(before);
+		});
+	});
+
+	describe('with a scope: deliveries n8n handles at once, each with its own copy of the static data', () => {
+		let scopeCount = 0;
+		const newScope = () => `webhook:workflow-${++scopeCount}:node-1`;
+		/** What n8n loaded for a request: a copy of the stored static data. */
+		const copyOf = (stored: IDataObject): IDataObject => JSON.parse(JSON.stringify(stored)) as IDataObject;
+
+		it('a copy arriving while the first is in flight (neither saved yet) is a duplicate', () => {
+			const scope = newScope();
+			const stored: IDataObject = {};
+			const first = copyOf(stored);
+			const second = copyOf(stored);
+			expect(isDuplicateElseRemember(first, 'whk_a', T0, scope)).toBe(false);
+			expect(isDuplicateElseRemember(second, 'whk_a', T0 + 1, scope)).toBe(true);
+		});
+
+		it('two ids accepted from two copies: whichever copy is saved last holds both', () => {
+			const scope = newScope();
+			const stored: IDataObject = {};
+			const first = copyOf(stored);
+			const second = copyOf(stored);
+			expect(isDuplicateElseRemember(first, 'whk_a', T0, scope)).toBe(false);
+			expect(isDuplicateElseRemember(second, 'whk_b', T0 + 1, scope)).toBe(false);
+			// n8n saves `second` after `first`: that is what a restart reads back.
+			const afterRestart = copyOf(second);
+			expect(rememberedCount(afterRestart)).toBe(2);
+			expect(isDuplicateElseRemember(afterRestart, 'whk_a', T0 + 2)).toBe(true);
+			expect(isDuplicateElseRemember(afterRestart, 'whk_b', T0 + 2)).toBe(true);
+		});
+
+		it('ids in the stored static data that this process never saw (another process, a restart) still count', () => {
+			const stored: IDataObject = {};
+			isDuplicateElseRemember(stored, 'whk_before_restart', T0);
+			const scope = newScope();
+			expect(isDuplicateElseRemember(copyOf(stored), 'whk_new', T0 + 1, scope)).toBe(false);
+			expect(isDuplicateElseRemember(copyOf(stored), 'whk_before_restart', T0 + 2, scope)).toBe(true);
+			const merged = copyOf(stored);
+			isDuplicateElseRemember(merged, 'whk_third', T0 + 3, scope);
+			expect(rememberedCount(merged)).toBe(3);
+		});
+
+		it('keeps the oldest first and each id once when merging, so the bound still forgets the oldest', () => {
+			const scope = newScope();
+			const elsewhere: IDataObject = {};
+			isDuplicateElseRemember(elsewhere, 'whk_oldest', T0);
+			isDuplicateElseRemember(elsewhere, 'whk_shared', T0 + 2);
+			const here: IDataObject = {};
+			isDuplicateElseRemember(here, 'whk_shared', T0 + 1, scope);
+			const merged = copyOf(elsewhere);
+			isDuplicateElseRemember(merged, 'whk_newest', T0 + 3, scope);
+			expect(merged[KEY]).toEqual({
+				ids: ['whk_oldest', 'whk_shared', 'whk_newest'],
+				acceptedAt: [T0, T0 + 1, T0 + 3],
+			});
+		});
+
+		it('separate scopes (other workflows, test and production URLs) do not see each other', () => {
+			const production = newScope();
+			const test = `manual:${production.slice('webhook:'.length)}`;
+			expect(isDuplicateElseRemember({}, 'whk_a', T0, test)).toBe(false);
+			expect(isDuplicateElseRemember({}, 'whk_a', T0, production)).toBe(false);
+			expect(isDuplicateElseRemember({}, 'whk_a', T0, newScope())).toBe(false);
+			expect(isDuplicateElseRemember({}, 'whk_a', T0, production)).toBe(true);
+		});
+
+		it('expires ids kept in the process like stored ones', () => {
+			const scope = newScope();
+			expect(isDuplicateElseRemember({}, 'whk_a', T0, scope)).toBe(false);
+			expect(isDuplicateElseRemember({}, 'whk_a', T0 + REMEMBER_FOR_MS - 1, scope)).toBe(true);
+			expect(isDuplicateElseRemember({}, 'whk_a', T0 + 2 * REMEMBER_FOR_MS, scope)).toBe(false);
+		});
+
+		it(`keeps at most ${MAX_SCOPES_IN_PROCESS} scopes in the process, forgetting the one used longest ago; the static data still remembers`, () => {
+			const oldest = newScope();
+			const stored: IDataObject = {};
+			isDuplicateElseRemember(stored, 'whk_a', T0, oldest);
+			for (let index = 0; index < MAX_SCOPES_IN_PROCESS; index++) isDuplicateElseRemember({}, 'whk_x', T0, newScope());
+			expect(isDuplicateElseRemember({}, 'whk_a', T0 + 1, oldest)).toBe(false);
+			expect(isDuplicateElseRemember(copyOf(stored), 'whk_a', T0 + 2, newScope())).toBe(true);
 		});
 	});
 });

@@ -1,4 +1,4 @@
-import { createHmac } from 'crypto';
+import { createHmac, randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import type {
@@ -29,6 +29,14 @@ export interface DeliverySetup {
 	hostParsedBody?: unknown;
 	/** Leave `req.rawBody` out, as a host that does not keep the raw bytes would. */
 	withoutRawBody?: boolean;
+	/** n8n's execution mode: 'webhook' (production URL, the default) or 'manual' (test URL). */
+	mode?: 'webhook' | 'manual';
+	/**
+	 * The workflow the delivery goes to; by default one per `staticData` object. Passing the same
+	 * workflow with separate static data objects models n8n handling deliveries at once, each
+	 * with its own copy of the stored static data.
+	 */
+	workflowId?: string;
 }
 
 export interface DeliveryOutcome {
@@ -112,6 +120,7 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 		},
 		getWorkflowStaticData: () => staticData,
 		getNode: () => ({
+			id: 'node-1',
 			name: node.description.defaults.name,
 			type: node.description.name,
 			credentials:
@@ -121,7 +130,8 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 							(node.description.credentials ?? []).map((c) => [c.name, { id: 'credential-1', name: 'Test' }]),
 						),
 		}),
-		getWorkflow: () => ({ id: 'workflow-1', name: 'Test workflow', active: true }),
+		getWorkflow: () => ({ id: setup.workflowId ?? workflowIdOf(staticData), name: 'Test workflow', active: true }),
+		getMode: () => setup.mode ?? 'webhook',
 		logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
 		helpers: {
 			returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
@@ -131,7 +141,37 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 
 	const result = await node.webhook!.call(context);
 	const items = result.workflowData?.[0]?.map((item) => item.json);
+	if (status === undefined && result.noWebhookResponse !== true && result.workflowData !== undefined) {
+		({ status, responseBody } = hostAnswer(node, result));
+	}
 	return { result, status, responseBody, items, logs };
+}
+
+/**
+ * What n8n answers when webhook() starts the workflow and leaves the answer to it: for
+ * `responseMode: 'onReceived'`, 200 with the description's `responseData` (the text
+ * "firstEntryJson" when it declares none), else with the node's `webhookResponse`.
+ */
+function hostAnswer(node: INodeType, result: IWebhookResponseData): { status: number; responseBody: unknown } {
+	const description = node.description.webhooks?.find((webhook) => webhook.name === 'default');
+	if (description?.responseMode !== 'onReceived') {
+		throw new Error(`the test context only models responseMode "onReceived", not "${String(description?.responseMode)}"`);
+	}
+	const responseData = description.responseData ?? 'firstEntryJson';
+	if (responseData === 'noData') return { status: 200, responseBody: undefined };
+	if (responseData) return { status: 200, responseBody: responseData };
+	return { status: 200, responseBody: result.webhookResponse ?? { message: 'Workflow was started' } };
+}
+
+/** One workflow per static data object: deliveries that share it are deliveries to one workflow. */
+const workflowIds = new WeakMap<IDataObject, string>();
+function workflowIdOf(staticData: IDataObject): string {
+	let id = workflowIds.get(staticData);
+	if (id === undefined) {
+		id = `workflow-${randomUUID()}`;
+		workflowIds.set(staticData, id);
+	}
+	return id;
 }
 
 function safeJson(body: Buffer): unknown {
