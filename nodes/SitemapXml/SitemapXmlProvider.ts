@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import type { Envelope, TriggerProvider } from '../shared/TriggerProvider';
-import { isDuplicateElseRemember } from './acceptedDeliveryIds';
+import { forgetAcceptedInProcess, isDuplicateElseRemember } from './acceptedDeliveryIds';
 import { SITEMAP_XML_FIELD_TYPES, type SitemapXmlDelivery } from './SitemapXmlEvents';
 import { xmlToObject } from './xmlEnvelope';
 
@@ -49,10 +49,21 @@ function duplicate(context: IWebhookFunctions, delivery: SitemapXmlBody): string
 	const id = deliveryId(delivery);
 	if (id === undefined) return undefined;
 	const staticData = context.getWorkflowStaticData('node');
-	// Test deliveries (manual mode) are remembered apart from production ones.
+	// A test delivery (Test URL) only sees its own session's static data, which n8n never saves:
+	// sending the same sample again starts the workflow again, as it always did.
+	if (context.getMode() === 'manual') {
+		return isDuplicateElseRemember(staticData, id, Date.now()) ? ALREADY_ACCEPTED : undefined;
+	}
 	const node = context.getNode();
-	const scope = `${context.getMode()}:${context.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
-	return isDuplicateElseRemember(staticData, id, Date.now(), scope)
-		? 'its id was already accepted (a retry or duplicate)'
-		: undefined;
+	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
+	if (isDuplicateElseRemember(staticData, id, Date.now(), scope)) return ALREADY_ACCEPTED;
+	// n8n answers an accepted delivery once it has recorded the execution; an answer of 300 or
+	// more means it did not, and the provider will retry.
+	const response = context.getResponseObject();
+	response.once('finish', () => {
+		if (response.statusCode >= 300) forgetAcceptedInProcess(scope, id);
+	});
+	return undefined;
 }
+
+const ALREADY_ACCEPTED = 'its id was already accepted (a retry or duplicate)';

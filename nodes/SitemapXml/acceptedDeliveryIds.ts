@@ -72,6 +72,19 @@ export function isDuplicateElseRemember(staticData: IDataObject, id: string, now
 	return duplicate;
 }
 
+/**
+ * Takes back an id accepted in this process, when n8n did not acknowledge its delivery after all
+ * (it failed to record the execution): the provider's retry must start the workflow.
+ */
+export function forgetAcceptedInProcess(scope: string, id: string): void {
+	const known = acceptedInProcess.get(scope);
+	if (known === undefined) return;
+	const index = known.ids.lastIndexOf(storedForm(id));
+	if (index === -1) return;
+	known.ids.splice(index, 1);
+	known.acceptedAt.splice(index, 1);
+}
+
 /** This process's record for `scope` (a copy), marked as the one used most recently. */
 function recall(scope: string): RememberedIds {
 	const known = acceptedInProcess.get(scope);

@@ -307,12 +307,39 @@ describe('SitemapXmlTrigger webhook()', () => {
 			for (const copy of copies) expect(copy.status).toBe(200);
 		});
 
-		it('remembers test deliveries apart from production ones', async () => {
+		it('remembers test deliveries apart from production ones, and starts a test sample every time it is sent', async () => {
 			const workflowId = `workflow-modes-${Date.now()}`;
 			const body = fixture('sitemapxml', 'crawl.error.json');
+			// Each "Listen for test event" session starts from the stored static data, which test runs never change.
+			expectStarted(await signed(body, { workflowId, staticData: {}, mode: 'manual' }));
 			expectStarted(await signed(body, { workflowId, staticData: {}, mode: 'manual' }));
 			expectStarted(await signed(body, { workflowId, staticData: {}, mode: 'webhook' }));
 			expectNothingStarted(await signed(body, { workflowId, staticData: {}, mode: 'webhook' }), 200, { received: true });
+		});
+
+		it('starts the retry of a delivery n8n failed to record (it answered 500)', async () => {
+			const workflowId = `workflow-host-fails-${Date.now()}`;
+			const body = fixture('sitemapxml', 'indexing.completed.json');
+			const failed = await signed(body, { workflowId, staticData: {}, hostFails: true });
+			expect(failed.status).toBe(500);
+			expectStarted(await signed(body, { workflowId, staticData: {} }));
+			expectNothingStarted(await signed(body, { workflowId, staticData: {} }), 200, { received: true });
+		});
+
+		it('keeps simultaneous copies of one workflow apart from another workflow with the same ids', async () => {
+			const body = fixture('sitemapxml', 'sitemap.updated.json');
+			expectStarted(await signed(body, { workflowId: `workflow-one-${Date.now()}`, staticData: {} }));
+			expectStarted(await signed(body, { workflowId: `workflow-two-${Date.now()}`, staticData: {} }));
+		});
+
+		it('leaves the static data as it was when a duplicate changes nothing (no save of the workflow)', async () => {
+			const staticData: IDataObject = {};
+			const body = fixture('sitemapxml', 'quota.warning.json');
+			expectStarted(await signed(body, { staticData }));
+			const [key] = Object.keys(staticData);
+			const record = staticData[key];
+			expectNothingStarted(await signed(body, { staticData }), 200, { received: true });
+			expect(staticData[key]).toBe(record);
 		});
 
 		it('starts different ids', async () => {

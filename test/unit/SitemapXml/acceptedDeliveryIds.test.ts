@@ -4,6 +4,7 @@ import {
 	isDuplicateElseRemember,
 	MAX_REMEMBERED_IDS,
 	MAX_SCOPES_IN_PROCESS,
+	forgetAcceptedInProcess,
 	REMEMBER_FOR_MS,
 	rememberedCount,
 } from '../../../nodes/SitemapXml/acceptedDeliveryIds';
@@ -253,14 +254,14 @@ describe('isDuplicateElseRemember', () => {
 			expect(isDuplicateElseRemember(second, 'whk_a', T0 + 1, scope)).toBe(true);
 		});
 
-		it('two ids accepted from two copies: whichever copy is saved last holds both', () => {
+		it('two ids accepted from two copies: the copy of the request handled later holds both', () => {
 			const scope = newScope();
 			const stored: IDataObject = {};
 			const first = copyOf(stored);
 			const second = copyOf(stored);
 			expect(isDuplicateElseRemember(first, 'whk_a', T0, scope)).toBe(false);
 			expect(isDuplicateElseRemember(second, 'whk_b', T0 + 1, scope)).toBe(false);
-			// n8n saves `second` after `first`: that is what a restart reads back.
+			// The request checked later (`second`) carries both ids; saved last, it is what a restart reads back.
 			const afterRestart = copyOf(second);
 			expect(rememberedCount(afterRestart)).toBe(2);
 			expect(isDuplicateElseRemember(afterRestart, 'whk_a', T0 + 2)).toBe(true);
@@ -293,9 +294,9 @@ describe('isDuplicateElseRemember', () => {
 			});
 		});
 
-		it('separate scopes (other workflows, test and production URLs) do not see each other', () => {
+		it('separate scopes (other workflows, other trigger nodes) do not see each other', () => {
 			const production = newScope();
-			const test = `manual:${production.slice('webhook:'.length)}`;
+			const test = `test-${production}`;
 			expect(isDuplicateElseRemember({}, 'whk_a', T0, test)).toBe(false);
 			expect(isDuplicateElseRemember({}, 'whk_a', T0, production)).toBe(false);
 			expect(isDuplicateElseRemember({}, 'whk_a', T0, newScope())).toBe(false);
@@ -312,10 +313,32 @@ describe('isDuplicateElseRemember', () => {
 		it(`keeps at most ${MAX_SCOPES_IN_PROCESS} scopes in the process, forgetting the one used longest ago; the static data still remembers`, () => {
 			const oldest = newScope();
 			const stored: IDataObject = {};
+			// (forgetAcceptedInProcess on another scope's id changes nothing here)
+			forgetAcceptedInProcess(oldest, 'whk_never_seen');
 			isDuplicateElseRemember(stored, 'whk_a', T0, oldest);
 			for (let index = 0; index < MAX_SCOPES_IN_PROCESS; index++) isDuplicateElseRemember({}, 'whk_x', T0, newScope());
 			expect(isDuplicateElseRemember({}, 'whk_a', T0 + 1, oldest)).toBe(false);
 			expect(isDuplicateElseRemember(copyOf(stored), 'whk_a', T0 + 2, newScope())).toBe(true);
+		});
+	});
+
+	describe('forgetAcceptedInProcess', () => {
+		it('lets the same id start again in that scope, and only there', () => {
+			const scope = `forget-${Date.now()}:node-1`;
+			const other = `${scope}-other`;
+			expect(isDuplicateElseRemember({}, 'whk_a', T0, scope)).toBe(false);
+			expect(isDuplicateElseRemember({}, 'whk_a', T0, other)).toBe(false);
+			forgetAcceptedInProcess(scope, 'whk_a');
+			expect(isDuplicateElseRemember({}, 'whk_a', T0 + 1, scope)).toBe(false);
+			expect(isDuplicateElseRemember({}, 'whk_a', T0 + 1, other)).toBe(true);
+		});
+
+		it('finds an id kept as its SHA-256', () => {
+			const scope = `forget-long-${Date.now()}:node-1`;
+			const id = 'x'.repeat(200);
+			expect(isDuplicateElseRemember({}, id, T0, scope)).toBe(false);
+			forgetAcceptedInProcess(scope, id);
+			expect(isDuplicateElseRemember({}, id, T0 + 1, scope)).toBe(false);
 		});
 	});
 });

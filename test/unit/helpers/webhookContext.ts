@@ -29,6 +29,8 @@ export interface DeliverySetup {
 	hostParsedBody?: unknown;
 	/** Leave `req.rawBody` out, as a host that does not keep the raw bytes would. */
 	withoutRawBody?: boolean;
+	/** n8n fails to record the execution of a delivery that starts the workflow, and answers 500. */
+	hostFails?: boolean;
 	/** n8n's execution mode: 'webhook' (production URL, the default) or 'manual' (test URL). */
 	mode?: 'webhook' | 'manual';
 	/**
@@ -80,9 +82,16 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 	const parameters = { ...defaults, ...setup.parameters };
 	const staticData = setup.staticData ?? {};
 
+	const finishListeners: Array<() => void> = [];
 	const response = {
+		statusCode: 200,
+		once(event: string, listener: () => void) {
+			if (event === 'finish') finishListeners.push(listener);
+			return response;
+		},
 		status(code: number) {
 			status = code;
+			response.statusCode = code;
 			return response;
 		},
 		json(payload: unknown) {
@@ -141,9 +150,17 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 
 	const result = await node.webhook!.call(context);
 	const items = result.workflowData?.[0]?.map((item) => item.json);
-	if (status === undefined && result.noWebhookResponse !== true && result.workflowData !== undefined) {
-		({ status, responseBody } = hostAnswer(node, result));
+	if (result.workflowData !== undefined) {
+		// n8n answers a delivery that starts the workflow; a node answering too would fail there.
+		if (status !== undefined || result.noWebhookResponse === true) {
+			throw new Error('the node answered a delivery that also starts the workflow');
+		}
+		({ status, responseBody } = setup.hostFails
+			? { status: 500, responseBody: { message: 'There was a problem executing the workflow' } }
+			: hostAnswer(node, result));
+		response.statusCode = status;
 	}
+	if (status !== undefined) for (const listener of finishListeners) listener();
 	return { result, status, responseBody, items, logs };
 }
 
