@@ -1,0 +1,108 @@
+/**
+ * What the editor should show for each trigger, taken from the package's own sources (node
+ * descriptions, <Provider>Events.ts, codex files and credentials) so that the browser test has no
+ * second copy of any of it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { ICredentialType, INodeType } from 'n8n-workflow';
+
+import { ContentsPalWebhookApi } from '../../credentials/ContentsPalWebhookApi.credentials';
+import { SiteCaptureWebhookApi } from '../../credentials/SiteCaptureWebhookApi.credentials';
+import { SitemapXmlWebhookApi } from '../../credentials/SitemapXmlWebhookApi.credentials';
+import { SitemarkWebhookApi } from '../../credentials/SitemarkWebhookApi.credentials';
+import { SitemarksWebhookApi } from '../../credentials/SitemarksWebhookApi.credentials';
+import { CONTENTSPAL_EVENTS } from '../../nodes/ContentsPal/ContentsPalEvents';
+import { ContentsPalTrigger } from '../../nodes/ContentsPal/ContentsPalTrigger.node';
+import { SITECAPTURE_EVENTS } from '../../nodes/SiteCapture/SiteCaptureEvents';
+import { SiteCaptureTrigger } from '../../nodes/SiteCapture/SiteCaptureTrigger.node';
+import { SITEMAP_XML_EVENTS } from '../../nodes/SitemapXml/SitemapXmlEvents';
+import { SitemapXmlTrigger } from '../../nodes/SitemapXml/SitemapXmlTrigger.node';
+import { SITEMARK_EVENTS } from '../../nodes/Sitemark/SitemarkEvents';
+import { SitemarkTrigger } from '../../nodes/Sitemark/SitemarkTrigger.node';
+import { SITEMARKS_EVENTS } from '../../nodes/Sitemarks/SitemarksEvents';
+import { SitemarksTrigger } from '../../nodes/Sitemarks/SitemarksTrigger.node';
+import { REPO_ROOT } from '../e2e/harness/n8n';
+import { PACKAGE_NAME } from '../e2e/harness/workflows';
+
+export interface CredentialField {
+	name: string;
+	displayName: string;
+	required: boolean;
+	password: boolean;
+}
+
+export interface TriggerUnderTest {
+	/** The folder under nodes/, e.g. "Sitemark". */
+	provider: string;
+	/** The node's display name, e.g. "Sitemark Trigger". */
+	displayName: string;
+	/** The node's type name without the package prefix, e.g. "sitemarkTrigger". */
+	nodeName: string;
+	/** Event display names from <Provider>Events.ts, in file order. */
+	events: string[];
+	/** Aliases from the codex file: n8n's node search matches them too. */
+	aliases: string[];
+	/** Paths the editor may load the node's icon from (light and dark theme). */
+	iconPaths: string[];
+	credential: {
+		name: string;
+		displayName: string;
+		documentationUrl: string;
+		fields: CredentialField[];
+	};
+}
+
+/** `file:sitemark.svg` in nodes/Sitemark/ → `/icons/<package>/dist/nodes/Sitemark/sitemark.svg`. */
+function iconPath(provider: string, icon: string): string {
+	if (!icon.startsWith('file:')) throw new Error(`${provider}: expected a file icon, found ${icon}`);
+	return `/icons/${PACKAGE_NAME}/dist/nodes/${provider}/${icon.slice('file:'.length)}`;
+}
+
+function describeTrigger(
+	provider: string,
+	node: INodeType,
+	events: ReadonlyArray<{ name: string }>,
+	credential: ICredentialType,
+): TriggerUnderTest {
+	const { description } = node;
+	const icons = typeof description.icon === 'object' ? [description.icon.light, description.icon.dark] : [description.icon];
+	const codex = JSON.parse(fs.readFileSync(codexFileOf(provider), 'utf8')) as { alias?: string[] };
+	if (!credential.documentationUrl) throw new Error(`${credential.name} has no documentationUrl`);
+	return {
+		provider,
+		displayName: description.displayName,
+		nodeName: description.name,
+		events: events.map((event) => event.name),
+		aliases: codex.alias ?? [],
+		iconPaths: icons.filter((icon): icon is NonNullable<typeof icon> => typeof icon === 'string').map((icon) => iconPath(provider, icon)),
+		credential: {
+			name: credential.name,
+			displayName: credential.displayName,
+			documentationUrl: credential.documentationUrl,
+			fields: credential.properties.map((property) => ({
+				name: property.name,
+				displayName: property.displayName,
+				required: property.required === true,
+				password: property.typeOptions?.password === true,
+			})),
+		},
+	};
+}
+
+/** The one codex file (`*.node.json`) in nodes/<provider>/. */
+function codexFileOf(provider: string): string {
+	const folder = path.join(REPO_ROOT, 'nodes', provider);
+	const [file, ...more] = fs.readdirSync(folder).filter((name) => name.endsWith('.node.json'));
+	if (!file || more.length > 0) throw new Error(`expected one codex file in ${folder}`);
+	return path.join(folder, file);
+}
+
+export const TRIGGERS: TriggerUnderTest[] = [
+	describeTrigger('Sitemark', new SitemarkTrigger(), SITEMARK_EVENTS, new SitemarkWebhookApi()),
+	describeTrigger('Sitemarks', new SitemarksTrigger(), SITEMARKS_EVENTS, new SitemarksWebhookApi()),
+	describeTrigger('SiteCapture', new SiteCaptureTrigger(), SITECAPTURE_EVENTS, new SiteCaptureWebhookApi()),
+	describeTrigger('SitemapXml', new SitemapXmlTrigger(), SITEMAP_XML_EVENTS, new SitemapXmlWebhookApi()),
+	describeTrigger('ContentsPal', new ContentsPalTrigger(), CONTENTSPAL_EVENTS, new ContentsPalWebhookApi()),
+];
