@@ -20,15 +20,21 @@ const STATIC_DATA_KEY = 'acceptedDeliveryIds';
 /** Triggers whose ids this process keeps; the one used longest ago is dropped first. */
 export const MAX_SCOPES_IN_PROCESS = 1000;
 
-const acceptedInProcess = new Map<string, RememberedIds>();
+/** Accepted ids with the time each was accepted, oldest first (a Map keeps insertion order). */
+type AcceptedIds = Map<string, number>;
 
-interface RememberedIds {
-	ids: string[];
-	acceptedAt: number[];
+const acceptedInProcess = new Map<string, AcceptedIds>();
+
+interface StoredIds {
+	ids: readonly string[];
+	acceptedAt: readonly number[];
 }
 
-function read(staticData: IDataObject): RememberedIds {
-	const stored = staticData[STATIC_DATA_KEY] as Partial<RememberedIds> | null | undefined;
+const NOTHING_STORED: StoredIds = { ids: [], acceptedAt: [] };
+
+/** The record in the static data, read as it is (not copied); anything malformed counts as empty. */
+function read(staticData: IDataObject): StoredIds {
+	const stored = staticData[STATIC_DATA_KEY] as Partial<StoredIds> | null | undefined;
 	// Anything else in the slot (an older shape, a hand edit) is reset rather than trusted.
 	const valid =
 		typeof stored === 'object' &&
@@ -38,7 +44,7 @@ function read(staticData: IDataObject): RememberedIds {
 		stored.ids.length === stored.acceptedAt.length &&
 		stored.ids.every((id) => typeof id === 'string') &&
 		stored.acceptedAt.every((time) => Number.isFinite(time));
-	return valid ? { ids: [...stored.ids!], acceptedAt: [...stored.acceptedAt!] } : { ids: [], acceptedAt: [] };
+	return valid ? (stored as StoredIds) : NOTHING_STORED;
 }
 
 function storedForm(id: string): string {
@@ -48,26 +54,30 @@ function storedForm(id: string): string {
 /**
  * True when `id` was accepted within the window; otherwise records it as accepted now.
  * The whole record is assigned anew so that n8n sees the static data changed and saves it.
- * With a `scope` (one per trigger node and execution mode), ids accepted in this process count
- * too, also those another request's copy of the static data does not hold yet.
+ * With a `scope` (one per trigger node), ids accepted in this process count too, also those
+ * another request's copy of the static data does not hold yet.
  */
 export function isDuplicateElseRemember(staticData: IDataObject, id: string, now: number, scope?: string): boolean {
 	const stored = read(staticData);
-	const remembered = union(scope === undefined ? { ids: [], acceptedAt: [] } : recall(scope), stored);
-	let expired = 0;
-	while (expired < remembered.acceptedAt.length && remembered.acceptedAt[expired] <= now - REMEMBER_FOR_MS) expired++;
-	const key = storedForm(id);
-	const duplicate = remembered.ids.includes(key, expired);
-	if (!duplicate) {
-		remembered.ids.push(key);
-		remembered.acceptedAt.push(now);
+	const accepted = scope === undefined ? new Map<string, number>() : recall(scope);
+	addMissing(accepted, stored);
+	for (const [known, acceptedAt] of accepted) {
+		if (acceptedAt > now - REMEMBER_FOR_MS) break;
+		accepted.delete(known);
 	}
-	const overflow = Math.max(0, remembered.ids.length - MAX_REMEMBERED_IDS);
-	const kept = trimmed(remembered, Math.max(expired, overflow));
-	if (scope !== undefined) keep(scope, kept);
+	const key = storedForm(id);
+	const duplicate = accepted.has(key);
+	if (!duplicate) {
+		accepted.set(key, now);
+		for (const [oldest] of accepted) {
+			if (accepted.size <= MAX_REMEMBERED_IDS) break;
+			accepted.delete(oldest);
+		}
+	}
+	if (scope !== undefined) keep(scope, accepted);
 	// Saving static data rewrites the workflow in n8n's database: only when the record changed.
-	if (!sameRecord(kept, stored)) {
-		staticData[STATIC_DATA_KEY] = { ids: [...kept.ids], acceptedAt: [...kept.acceptedAt] };
+	if (!duplicate || !holdsTheSame(stored, accepted)) {
+		staticData[STATIC_DATA_KEY] = { ids: [...accepted.keys()], acceptedAt: [...accepted.values()] };
 	}
 	return duplicate;
 }
@@ -77,58 +87,46 @@ export function isDuplicateElseRemember(staticData: IDataObject, id: string, now
  * (it failed to record the execution): the provider's retry must start the workflow.
  */
 export function forgetAcceptedInProcess(scope: string, id: string): void {
-	const known = acceptedInProcess.get(scope);
-	if (known === undefined) return;
-	const index = known.ids.lastIndexOf(storedForm(id));
-	if (index === -1) return;
-	known.ids.splice(index, 1);
-	known.acceptedAt.splice(index, 1);
+	acceptedInProcess.get(scope)?.delete(storedForm(id));
 }
 
-/** This process's record for `scope` (a copy), marked as the one used most recently. */
-function recall(scope: string): RememberedIds {
-	const known = acceptedInProcess.get(scope);
-	if (known === undefined) return { ids: [], acceptedAt: [] };
+/** This process's ids for `scope`, marked as the scope used most recently. */
+function recall(scope: string): AcceptedIds {
+	const known = acceptedInProcess.get(scope) ?? new Map<string, number>();
 	acceptedInProcess.delete(scope);
 	acceptedInProcess.set(scope, known);
-	return { ids: [...known.ids], acceptedAt: [...known.acceptedAt] };
+	return known;
 }
 
-function keep(scope: string, remembered: RememberedIds): void {
-	acceptedInProcess.delete(scope);
-	acceptedInProcess.set(scope, remembered);
+function keep(scope: string, accepted: AcceptedIds): void {
+	acceptedInProcess.set(scope, accepted);
 	if (acceptedInProcess.size > MAX_SCOPES_IN_PROCESS) {
 		acceptedInProcess.delete(acceptedInProcess.keys().next().value as string);
 	}
 }
 
 /**
- * Both records in one, oldest acceptance first, each id once (with its earliest time). Usually
- * the stored record holds nothing this process does not know already: that costs one pass.
+ * Adds the stored ids `accepted` lacks (after a restart, or saved by another process), keeping
+ * the oldest first. Usually there are none: that costs one lookup per stored id.
  */
-function union(inProcess: RememberedIds, stored: RememberedIds): RememberedIds {
-	if (stored.ids.length === 0) return inProcess;
-	if (inProcess.ids.length === 0) return { ids: [...stored.ids], acceptedAt: [...stored.acceptedAt] };
-	const known = new Set(inProcess.ids);
-	if (stored.ids.every((id) => known.has(id))) return inProcess;
-	const earliest = new Map<string, number>();
-	for (const record of [inProcess, stored]) {
-		record.ids.forEach((id, index) => {
-			const time = record.acceptedAt[index];
-			const seen = earliest.get(id);
-			if (seen === undefined || time < seen) earliest.set(id, time);
-		});
-	}
-	const entries = [...earliest.entries()].sort((a, b) => a[1] - b[1]);
-	return { ids: entries.map(([id]) => id), acceptedAt: entries.map(([, time]) => time) };
+function addMissing(accepted: AcceptedIds, stored: StoredIds): void {
+	const missing: Array<[string, number]> = [];
+	stored.ids.forEach((id, index) => {
+		if (!accepted.has(id)) missing.push([id, stored.acceptedAt[index]]);
+	});
+	if (missing.length === 0) return;
+	const all = accepted.size === 0 ? missing : [...accepted, ...missing].sort((a, b) => a[1] - b[1]);
+	accepted.clear();
+	for (const [id, acceptedAt] of all) accepted.set(id, acceptedAt);
 }
 
-function sameRecord(a: RememberedIds, b: RememberedIds): boolean {
-	return a.ids.length === b.ids.length && a.ids.every((id, index) => id === b.ids[index] && a.acceptedAt[index] === b.acceptedAt[index]);
-}
-
-function trimmed(remembered: RememberedIds, drop: number): RememberedIds {
-	return drop === 0 ? remembered : { ids: remembered.ids.slice(drop), acceptedAt: remembered.acceptedAt.slice(drop) };
+/**
+ * Whether the stored record already holds exactly `accepted`. `accepted` holds every stored id
+ * but those expired, which are the oldest: same size and same oldest id means the same ids.
+ */
+function holdsTheSame(stored: StoredIds, accepted: AcceptedIds): boolean {
+	if (stored.ids.length !== accepted.size) return false;
+	return accepted.size === 0 || stored.ids[0] === accepted.keys().next().value;
 }
 
 /** How many ids are remembered now; for tests and diagnostics. */
