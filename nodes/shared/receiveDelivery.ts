@@ -5,6 +5,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { readCredential, rereadCredential, type CredentialRead } from './credentialReuse';
 import { verifySignature, type RejectionReason } from './SignatureVerifier';
 import type { Envelope, RequestHeaders, TriggerProvider } from './TriggerProvider';
 
@@ -36,27 +37,27 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	const headers = context.getHeaderData() as RequestHeaders;
 	const request = context.getRequestObject() as { rawBody?: unknown; body?: unknown };
 	const rawBody = request.rawBody;
-	const credentials = await readCredentials(context, provider);
-	if (credentials === undefined) {
+	const read = await readCredentials(context, provider);
+	if (read === undefined) {
 		log.warn('refused a delivery: the selected credential could not be read');
 		return answer(context, provider.rejectionStatus, REJECTED_BODY);
 	}
-	const secrets = [credentials.webhookSecret, credentials.previousWebhookSecret].filter(
-		(secret): secret is string => typeof secret === 'string' && secret !== '',
-	);
-
-	if (secrets.length > 0 || !acceptsUnsigned(context, provider)) {
-		const result = verifySignature(rawBody, headers[provider.signature.header], secrets, provider.signature);
-		if (!result.verified) {
-			log.warn(`refused a delivery: ${REASON_TEXT[result.reason](provider.signature.header)}`);
-			return answer(context, provider.rejectionStatus, REJECTED_BODY);
+	let credentials = read.data;
+	let check = checkSignature(context, provider, rawBody, headers, credentials);
+	if (!check.passed) {
+		// Data reused from an earlier delivery may predate a secret just saved: read it again.
+		const newer = await rereadCredentials(context, provider, read);
+		if (newer !== undefined) {
+			credentials = newer;
+			check = checkSignature(context, provider, rawBody, headers, credentials);
 		}
-		if (result.secretIndex > 0) {
-			log.info('verified a delivery with the previous secret; remove it once rotation is done');
-		}
-	} else if (!Buffer.isBuffer(rawBody)) {
-		log.warn('refused an unsigned delivery: the raw request body was not available');
-		return answer(context, 400, MALFORMED_BODY);
+	}
+	if (!check.passed) {
+		log.warn(`refused ${check.refusal}`);
+		return answer(context, check.status, check.status === 400 && check.malformed ? MALFORMED_BODY : REJECTED_BODY);
+	}
+	if (check.secretIndex > 0) {
+		log.info('verified a delivery with the previous secret; remove it once rotation is done');
 	}
 
 	const selectedEvents = context.getNodeParameter('events', []) as string[];
@@ -77,7 +78,11 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 		return answer(context, 400, MALFORMED_BODY);
 	}
 
-	const authenticationFailure = provider.authenticate?.(envelope, credentials);
+	let authenticationFailure = provider.authenticate?.(envelope, credentials);
+	if (authenticationFailure !== undefined) {
+		const newer = await rereadCredentials(context, provider, read);
+		if (newer !== undefined) authenticationFailure = provider.authenticate?.(envelope, newer);
+	}
 	if (authenticationFailure !== undefined) {
 		log.warn(`refused a delivery: ${authenticationFailure}`);
 		return answer(context, provider.rejectionStatus, REJECTED_BODY);
@@ -103,17 +108,60 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	return { workflowData: [context.helpers.returnJsonArray(item)], webhookResponse: ACKNOWLEDGEMENT };
 }
 
-/** The credential's data; empty when none is selected, undefined when a selected one cannot be read. */
-async function readCredentials(
+type SignatureCheck =
+	| { passed: true; secretIndex: number }
+	| { passed: false; status: number; malformed: boolean; refusal: string };
+
+/** Whether the delivery is signed as `credentials` require (or may go unsigned). */
+function checkSignature(
 	context: IWebhookFunctions,
 	provider: TriggerProvider<never>,
-): Promise<ICredentialDataDecryptedObject | undefined> {
+	rawBody: unknown,
+	headers: RequestHeaders,
+	credentials: ICredentialDataDecryptedObject,
+): SignatureCheck {
+	const secrets = [credentials.webhookSecret, credentials.previousWebhookSecret].filter(
+		(secret): secret is string => typeof secret === 'string' && secret !== '',
+	);
+	if (secrets.length > 0 || !acceptsUnsigned(context, provider)) {
+		const result = verifySignature(rawBody, headers[provider.signature.header], secrets, provider.signature);
+		if (!result.verified) {
+			return {
+				passed: false,
+				status: provider.rejectionStatus,
+				malformed: false,
+				refusal: `a delivery: ${REASON_TEXT[result.reason](provider.signature.header)}`,
+			};
+		}
+		return { passed: true, secretIndex: result.secretIndex };
+	}
+	if (!Buffer.isBuffer(rawBody)) {
+		return { passed: false, status: 400, malformed: true, refusal: 'an unsigned delivery: the raw request body was not available' };
+	}
+	return { passed: true, secretIndex: 0 };
+}
+
+/** The credential's data; empty when none is selected, undefined when a selected one cannot be read. */
+async function readCredentials(context: IWebhookFunctions, provider: TriggerProvider<never>): Promise<CredentialRead | undefined> {
 	const selected = context.getNode().credentials?.[provider.credentialType] !== undefined;
 	try {
-		return await context.getCredentials<ICredentialDataDecryptedObject>(provider.credentialType);
+		return await readCredential(context, provider.credentialType);
 	} catch {
 		// Fail closed: a credential that cannot be read must not count as "no secret configured".
-		return selected ? undefined : {};
+		return selected ? undefined : { data: {} };
+	}
+}
+
+/** Newer data for a reused credential, or undefined (none newer, or it cannot be read now). */
+async function rereadCredentials(
+	context: IWebhookFunctions,
+	provider: TriggerProvider<never>,
+	read: CredentialRead,
+): Promise<ICredentialDataDecryptedObject | undefined> {
+	try {
+		return await rereadCredential(context, provider.credentialType, read);
+	} catch {
+		return undefined;
 	}
 }
 

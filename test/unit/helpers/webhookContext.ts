@@ -29,6 +29,10 @@ export interface DeliverySetup {
 	hostParsedBody?: unknown;
 	/** Leave `req.rawBody` out, as a host that does not keep the raw bytes would. */
 	withoutRawBody?: boolean;
+	/** The selected credential's id; deliveries naming the same id may reuse its data. */
+	credentialId?: string;
+	/** Called whenever the node reads the credential from n8n. */
+	onCredentialsRead?: () => void;
 	/** n8n fails to record the execution of a delivery that starts the workflow, and answers 500. */
 	hostFails?: boolean;
 	/** n8n's execution mode: 'webhook' (production URL, the default) or 'manual' (test URL). */
@@ -81,6 +85,8 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 	const defaults: Record<string, unknown> = { events: eventsProperty?.default ?? [], options: {} };
 	const parameters = { ...defaults, ...setup.parameters };
 	const staticData = setup.staticData ?? {};
+	// A credential of its own for every delivery, unless the test says which: n8n's data is reused per credential.
+	const credentialId = setup.credentialId ?? `credential-${randomUUID()}`;
 
 	const finishListeners: Array<() => void> = [];
 	const response = {
@@ -121,6 +127,7 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 		getBodyData: () => safeJson(body),
 		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
 		getCredentials: async () => {
+			setup.onCredentialsRead?.();
 			if (setup.credentials === null || setup.credentials === undefined) {
 				throw new Error('Node does not have any credentials set');
 			}
@@ -136,7 +143,7 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 				setup.credentials === null || setup.credentials === undefined
 					? {}
 					: Object.fromEntries(
-							(node.description.credentials ?? []).map((c) => [c.name, { id: 'credential-1', name: 'Test' }]),
+							(node.description.credentials ?? []).map((c) => [c.name, { id: credentialId, name: 'Test' }]),
 						),
 		}),
 		getWorkflow: () => ({ id: setup.workflowId ?? workflowIdOf(staticData), name: 'Test workflow', active: true }),
