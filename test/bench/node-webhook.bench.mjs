@@ -38,7 +38,7 @@ function xmlBody(size) {
 function context(trigger, body, headers, staticData) {
 	// n8n has already parsed a JSON body into req.body before webhook() runs (not counted here).
 	const hostBody = trigger.xml ? undefined : JSON.parse(body.toString('utf8'));
-	const response = { status: () => response, json: () => response };
+	const response = { statusCode: 200, status: () => response, json: () => response, once: () => response };
 	const parameters = { events: [trigger.event], options: {}, ...trigger.parameters };
 	const quiet = () => {};
 	return {
