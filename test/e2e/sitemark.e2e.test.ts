@@ -2,6 +2,7 @@
  * Sitemark Trigger on a real n8n: the package installed from its tarball, deliveries over HTTP,
  * executions read back over n8n's REST API. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
+import { sitemarkJobCompleted } from './harness/deliveries';
 import { lineFromEnv, N8n, nodeOutput } from './harness/n8n';
 import { hmacHex, nodeType, triggerWorkflow } from './harness/workflows';
 
@@ -10,20 +11,7 @@ const SECRET = 'sitemark-e2e-secret-4f1c9a';
 const CREDENTIAL_TYPE = 'sitemarkWebhookApi';
 const SIGNATURE_HEADER = 'X-Sitemark-Signature';
 
-function jobCompleted(jobId: string) {
-	return {
-		event: 'job.completed',
-		created_at: '2026-11-23T10:00:00Z',
-		data: {
-			job_id: jobId,
-			name: 'Lot 14 subgrade',
-			completed_at: '2026-11-23T09:58:12Z',
-			shot_count: 128,
-			pass_rate: 0.96,
-			report_url: `https://app.sitemark.ai/reports/${jobId}`,
-		},
-	};
-}
+const jobCompleted = sitemarkJobCompleted;
 
 const shotLogged = {
 	event: 'shot.logged',

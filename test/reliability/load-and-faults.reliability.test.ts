@@ -23,7 +23,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 
-import { fixtureText } from '../e2e/harness/deliveries';
+import { fixtureText, sitemarkJobCompleted } from '../e2e/harness/deliveries';
 import { lineFromEnv, N8n, nodeOutput, type ExecutionDetail, type ExecutionSummary } from '../e2e/harness/n8n';
 import { hmacHex, triggerWorkflow } from '../e2e/harness/workflows';
 import {
@@ -86,21 +86,7 @@ function reportText(): string {
 // ---------------------------------------------------------------------------------------------
 // Deliveries
 
-function jobCompleted(jobId: string, notes?: string): Record<string, unknown> {
-	return {
-		event: 'job.completed',
-		created_at: '2026-11-23T10:00:00Z',
-		data: {
-			job_id: jobId,
-			name: 'Lot 14 subgrade',
-			completed_at: '2026-11-23T09:58:12Z',
-			shot_count: 128,
-			pass_rate: 0.96,
-			report_url: `https://app.sitemark.ai/reports/${jobId}`,
-			...(notes === undefined ? {} : { notes }),
-		},
-	};
-}
+const jobCompleted = sitemarkJobCompleted;
 
 /** A Sitemark delivery: lowercase hex HMAC-SHA256 of the body in X-Sitemark-Signature. */
 function sitemarkDelivery(jobId: string, kind: string, { forged = false, body }: { forged?: boolean; body?: Buffer } = {}): Delivery {

@@ -20,6 +20,23 @@ export function fixtureText(provider: string, file: string): string {
 	return fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', provider, file), 'utf8');
 }
 
+/** A Sitemark job.completed envelope for `jobId`, with `notes` in its data when given (to pad a body). */
+export function sitemarkJobCompleted(jobId: string, notes?: string): Record<string, unknown> {
+	return {
+		event: 'job.completed',
+		created_at: '2026-11-23T10:00:00Z',
+		data: {
+			job_id: jobId,
+			name: 'Lot 14 subgrade',
+			completed_at: '2026-11-23T09:58:12Z',
+			shot_count: 128,
+			pass_rate: 0.96,
+			report_url: `https://app.sitemark.ai/reports/${jobId}`,
+			...(notes === undefined ? {} : { notes }),
+		},
+	};
+}
+
 /** POSTs the exact bytes of `body`; headers whose value is null or undefined are not sent. */
 export async function post(
 	n8n: N8n,
