@@ -27,10 +27,42 @@ function waitForNoN8n() {
 	}
 }
 
+/** Runs one benchmark, passing its output on; answers its stdout. */
 function run(title, args, env = {}) {
 	process.stdout.write(`\n## ${title}\n\n`);
-	const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+	const result = spawnSync(process.execPath, args, {
+		cwd: root,
+		stdio: ['inherit', 'pipe', 'inherit'],
+		env: { ...process.env, ...env },
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	process.stdout.write(result.stdout ?? '');
 	if (result.status !== 0) process.exit(result.status ?? 1);
+	return result.stdout ?? '';
+}
+
+/** The cells of the Markdown table rows in `text` that `predicate` keeps. */
+function rows(text, predicate) {
+	return text
+		.split('\n')
+		.filter((line) => line.startsWith('| '))
+		.map((line) => line.slice(1, -1).split('|').map((cell) => cell.trim()))
+		.filter(predicate);
+}
+
+/** One table of the goals, from the two benchmarks' own tables. */
+function summary(micro, endToEnd) {
+	const lines = ['', '## Summary: the goals', '', '| goal | measured | met |', '| --- | --- | --- |'];
+	for (const [label, , goal, met] of rows(endToEnd, (cells) => cells.length === 5 && cells[2].startsWith('≥'))) {
+		const [value] = rows(endToEnd, (cells) => cells[0] === label).map((cells) => cells[1]);
+		lines.push(`| ${label}: ${goal} | ${value} | ${met} |`);
+	}
+	for (const [size, trigger, , , ratio] of rows(micro, (cells) => cells.length === 5 && /^1\.0 MB$/.test(cells[0]))) {
+		const factor = Number.parseFloat(ratio);
+		lines.push(`| webhook() at ${size}, ${trigger}: ≤ 1.5× the bare HMAC | ${ratio} | ${factor <= 1.5 ? 'yes' : 'no'} |`);
+	}
+	return `${lines.join('\n')}\n`;
 }
 
 if (!existsSync(endToEnd)) {
@@ -39,6 +71,7 @@ if (!existsSync(endToEnd)) {
 }
 
 waitForNoN8n();
-run('webhook() microbenchmark: the built package in-process, against the bare HMAC-SHA256', ['test/bench/node-webhook.bench.mjs']);
+const micro = run('webhook() microbenchmark: the built package in-process, against the bare HMAC-SHA256', ['test/bench/node-webhook.bench.mjs']);
 // The package was just built: the end-to-end benchmark packs it without building again.
-run('End-to-end on a real n8n: deliveries per second over HTTP', [endToEnd], { N8N_E2E_SKIP_BUILD: '1' });
+const measured = run('End-to-end on a real n8n: deliveries per second over HTTP', [endToEnd], { N8N_E2E_SKIP_BUILD: '1' });
+process.stdout.write(summary(micro, measured));
