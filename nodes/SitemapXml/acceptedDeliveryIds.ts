@@ -59,8 +59,10 @@ function storedForm(id: string): string {
  */
 export function isDuplicateElseRemember(staticData: IDataObject, id: string, now: number, scope?: string): boolean {
 	const stored = read(staticData);
-	const accepted = scope === undefined ? new Map<string, number>() : recall(scope);
-	addMissing(accepted, stored);
+	if (scope === undefined) return isDuplicateElseRememberStored(staticData, stored, storedForm(id), now);
+	const accepted = recall(scope);
+	// A record this process wrote last holds no id it lacks: the usual case costs no pass over it.
+	if (!wroteLast(scope, stored)) addMissing(accepted, stored);
 	for (const [known, acceptedAt] of accepted) {
 		if (acceptedAt > now - REMEMBER_FOR_MS) break;
 		accepted.delete(known);
@@ -74,12 +76,43 @@ export function isDuplicateElseRemember(staticData: IDataObject, id: string, now
 			accepted.delete(oldest);
 		}
 	}
-	if (scope !== undefined) keep(scope, accepted);
+	keep(scope, accepted);
 	// Saving static data rewrites the workflow in n8n's database: only when the record changed.
 	if (!duplicate || !holdsTheSame(stored, accepted)) {
-		staticData[STATIC_DATA_KEY] = { ids: [...accepted.keys()], acceptedAt: [...accepted.values()] };
+		const record = { ids: [...accepted.keys()], acceptedAt: [...accepted.values()] };
+		staticData[STATIC_DATA_KEY] = record;
+		lastWritten.set(scope, fingerprint(record));
 	}
 	return duplicate;
+}
+
+/** The same, with only the ids in this request's static data (deliveries to the Test URL). */
+function isDuplicateElseRememberStored(staticData: IDataObject, stored: StoredIds, key: string, now: number): boolean {
+	let expired = 0;
+	while (expired < stored.acceptedAt.length && stored.acceptedAt[expired] <= now - REMEMBER_FOR_MS) expired++;
+	const duplicate = stored.ids.includes(key, expired);
+	if (duplicate && expired === 0) return true;
+	const ids = stored.ids.slice(expired);
+	const acceptedAt = stored.acceptedAt.slice(expired);
+	if (!duplicate) {
+		ids.push(key);
+		acceptedAt.push(now);
+	}
+	const overflow = Math.max(0, ids.length - MAX_REMEMBERED_IDS);
+	staticData[STATIC_DATA_KEY] = { ids: ids.slice(overflow), acceptedAt: acceptedAt.slice(overflow) };
+	return duplicate;
+}
+
+/** Per scope, what identifies the record this process wrote last. */
+const lastWritten = new Map<string, string>();
+
+function fingerprint(record: StoredIds): string {
+	const last = record.ids.length - 1;
+	return last < 0 ? 'empty' : `${record.ids.length}:${record.ids[0]}:${record.ids[last]}:${record.acceptedAt[last]}`;
+}
+
+function wroteLast(scope: string, stored: StoredIds): boolean {
+	return stored.ids.length > 0 && lastWritten.get(scope) === fingerprint(stored);
 }
 
 /**
@@ -101,7 +134,9 @@ function recall(scope: string): AcceptedIds {
 function keep(scope: string, accepted: AcceptedIds): void {
 	acceptedInProcess.set(scope, accepted);
 	if (acceptedInProcess.size > MAX_SCOPES_IN_PROCESS) {
-		acceptedInProcess.delete(acceptedInProcess.keys().next().value as string);
+		const oldest = acceptedInProcess.keys().next().value as string;
+		acceptedInProcess.delete(oldest);
+		lastWritten.delete(oldest);
 	}
 }
 
@@ -110,12 +145,16 @@ function keep(scope: string, accepted: AcceptedIds): void {
  * the oldest first. Usually there are none: that costs one lookup per stored id.
  */
 function addMissing(accepted: AcceptedIds, stored: StoredIds): void {
+	if (accepted.size === 0) {
+		for (let index = 0; index < stored.ids.length; index++) accepted.set(stored.ids[index], stored.acceptedAt[index]);
+		return;
+	}
 	const missing: Array<[string, number]> = [];
 	stored.ids.forEach((id, index) => {
 		if (!accepted.has(id)) missing.push([id, stored.acceptedAt[index]]);
 	});
 	if (missing.length === 0) return;
-	const all = accepted.size === 0 ? missing : [...accepted, ...missing].sort((a, b) => a[1] - b[1]);
+	const all = [...accepted, ...missing].sort((a, b) => a[1] - b[1]);
 	accepted.clear();
 	for (const [id, acceptedAt] of all) accepted.set(id, acceptedAt);
 }

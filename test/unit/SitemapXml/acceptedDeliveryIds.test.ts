@@ -333,6 +333,17 @@ describe('isDuplicateElseRemember', () => {
 			expect(isDuplicateElseRemember({}, 'whk_a', T0 + 1, other)).toBe(true);
 		});
 
+		it('does not take a forgotten id back from the record this process saved last', () => {
+			const scope = `forget-saved-${Date.now()}`;
+			const stored: IDataObject = {};
+			expect(isDuplicateElseRemember(stored, 'whk_a', T0, scope)).toBe(false);
+			forgetAcceptedInProcess(scope, 'whk_a');
+			// The retry's request loads the record saved with whk_a in it.
+			const retry = JSON.parse(JSON.stringify(stored)) as IDataObject;
+			expect(isDuplicateElseRemember(retry, 'whk_a', T0 + 1, scope)).toBe(false);
+			expect(isDuplicateElseRemember(JSON.parse(JSON.stringify(retry)) as IDataObject, 'whk_a', T0 + 2, scope)).toBe(true);
+		});
+
 		it('finds an id kept as its SHA-256', () => {
 			const scope = `forget-long-${Date.now()}:node-1`;
 			const id = 'x'.repeat(200);
