@@ -27,8 +27,7 @@ export interface CredentialRead {
 
 /** Which credential the node has selected, as a key; undefined when none is (nothing is reused). */
 function credentialKey(context: IWebhookFunctions, credentialType: string): string | undefined {
-	const selected = context.getNode().credentials?.[credentialType];
-	const id = selected?.id ?? undefined;
+	const id = context.getNode().credentials?.[credentialType]?.id;
 	return id ? `${credentialType}:${id}` : undefined;
 }
 

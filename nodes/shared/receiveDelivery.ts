@@ -54,7 +54,7 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	}
 	if (!check.passed) {
 		log.warn(`refused ${check.refusal}`);
-		return answer(context, check.status, check.status === 400 && check.malformed ? MALFORMED_BODY : REJECTED_BODY);
+		return answer(context, check.status, check.body);
 	}
 	if (check.secretIndex > 0) {
 		log.info('verified a delivery with the previous secret; remove it once rotation is done');
@@ -110,7 +110,7 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 
 type SignatureCheck =
 	| { passed: true; secretIndex: number }
-	| { passed: false; status: number; malformed: boolean; refusal: string };
+	| { passed: false; status: number; body: object; refusal: string };
 
 /** Whether the delivery is signed as `credentials` require (or may go unsigned). */
 function checkSignature(
@@ -129,14 +129,14 @@ function checkSignature(
 			return {
 				passed: false,
 				status: provider.rejectionStatus,
-				malformed: false,
+				body: REJECTED_BODY,
 				refusal: `a delivery: ${REASON_TEXT[result.reason](provider.signature.header)}`,
 			};
 		}
 		return { passed: true, secretIndex: result.secretIndex };
 	}
 	if (!Buffer.isBuffer(rawBody)) {
-		return { passed: false, status: 400, malformed: true, refusal: 'an unsigned delivery: the raw request body was not available' };
+		return { passed: false, status: 400, body: MALFORMED_BODY, refusal: 'an unsigned delivery: the raw request body was not available' };
 	}
 	return { passed: true, secretIndex: 0 };
 }
