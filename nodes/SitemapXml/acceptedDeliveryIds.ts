@@ -23,7 +23,15 @@ export const MAX_SCOPES_IN_PROCESS = 1000;
 /** Accepted ids with the time each was accepted, oldest first (a Map keeps insertion order). */
 type AcceptedIds = Map<string, number>;
 
-const acceptedInProcess = new Map<string, AcceptedIds>();
+/** What this process knows of one trigger's ids. */
+interface ScopeRecord {
+	accepted: AcceptedIds;
+	/** Identifies the record this process saved last into the static data. */
+	lastWritten?: string;
+}
+
+/** By scope, the one used longest ago first. */
+const scopes = new Map<string, ScopeRecord>();
 
 interface StoredIds {
 	ids: readonly string[];
@@ -59,10 +67,11 @@ function storedForm(id: string): string {
  */
 export function isDuplicateElseRemember(staticData: IDataObject, id: string, now: number, scope?: string): boolean {
 	const stored = read(staticData);
-	if (scope === undefined) return isDuplicateElseRememberStored(staticData, stored, storedForm(id), now);
-	const accepted = recall(scope);
-	// A record this process wrote last holds no id it lacks: the usual case costs no pass over it.
-	if (!wroteLast(scope, stored)) addMissing(accepted, stored);
+	// Without a scope (deliveries to the Test URL) only this request's static data counts.
+	const record: ScopeRecord = scope === undefined ? { accepted: new Map() } : recall(scope);
+	const accepted = record.accepted;
+	// A record this process saved last holds no id it lacks: the usual case costs no pass over it.
+	if (record.lastWritten !== fingerprint(stored)) addMissing(accepted, stored);
 	for (const [known, acceptedAt] of accepted) {
 		if (acceptedAt > now - REMEMBER_FOR_MS) break;
 		accepted.delete(known);
@@ -76,43 +85,18 @@ export function isDuplicateElseRemember(staticData: IDataObject, id: string, now
 			accepted.delete(oldest);
 		}
 	}
-	keep(scope, accepted);
 	// Saving static data rewrites the workflow in n8n's database: only when the record changed.
 	if (!duplicate || !holdsTheSame(stored, accepted)) {
-		const record = { ids: [...accepted.keys()], acceptedAt: [...accepted.values()] };
-		staticData[STATIC_DATA_KEY] = record;
-		lastWritten.set(scope, fingerprint(record));
+		const written = { ids: [...accepted.keys()], acceptedAt: [...accepted.values()] };
+		staticData[STATIC_DATA_KEY] = written;
+		record.lastWritten = fingerprint(written);
 	}
 	return duplicate;
 }
-
-/** The same, with only the ids in this request's static data (deliveries to the Test URL). */
-function isDuplicateElseRememberStored(staticData: IDataObject, stored: StoredIds, key: string, now: number): boolean {
-	let expired = 0;
-	while (expired < stored.acceptedAt.length && stored.acceptedAt[expired] <= now - REMEMBER_FOR_MS) expired++;
-	const duplicate = stored.ids.includes(key, expired);
-	if (duplicate && expired === 0) return true;
-	const ids = stored.ids.slice(expired);
-	const acceptedAt = stored.acceptedAt.slice(expired);
-	if (!duplicate) {
-		ids.push(key);
-		acceptedAt.push(now);
-	}
-	const overflow = Math.max(0, ids.length - MAX_REMEMBERED_IDS);
-	staticData[STATIC_DATA_KEY] = { ids: ids.slice(overflow), acceptedAt: acceptedAt.slice(overflow) };
-	return duplicate;
-}
-
-/** Per scope, what identifies the record this process wrote last. */
-const lastWritten = new Map<string, string>();
 
 function fingerprint(record: StoredIds): string {
 	const last = record.ids.length - 1;
 	return last < 0 ? 'empty' : `${record.ids.length}:${record.ids[0]}:${record.ids[last]}:${record.acceptedAt[last]}`;
-}
-
-function wroteLast(scope: string, stored: StoredIds): boolean {
-	return stored.ids.length > 0 && lastWritten.get(scope) === fingerprint(stored);
 }
 
 /**
@@ -120,24 +104,16 @@ function wroteLast(scope: string, stored: StoredIds): boolean {
  * (it failed to record the execution): the provider's retry must start the workflow.
  */
 export function forgetAcceptedInProcess(scope: string, id: string): void {
-	acceptedInProcess.get(scope)?.delete(storedForm(id));
+	scopes.get(scope)?.accepted.delete(storedForm(id));
 }
 
-/** This process's ids for `scope`, marked as the scope used most recently. */
-function recall(scope: string): AcceptedIds {
-	const known = acceptedInProcess.get(scope) ?? new Map<string, number>();
-	acceptedInProcess.delete(scope);
-	acceptedInProcess.set(scope, known);
-	return known;
-}
-
-function keep(scope: string, accepted: AcceptedIds): void {
-	acceptedInProcess.set(scope, accepted);
-	if (acceptedInProcess.size > MAX_SCOPES_IN_PROCESS) {
-		const oldest = acceptedInProcess.keys().next().value as string;
-		acceptedInProcess.delete(oldest);
-		lastWritten.delete(oldest);
-	}
+/** This process's record for `scope`, marked as the one used most recently. */
+function recall(scope: string): ScopeRecord {
+	const record = scopes.get(scope) ?? { accepted: new Map<string, number>() };
+	scopes.delete(scope);
+	scopes.set(scope, record);
+	if (scopes.size > MAX_SCOPES_IN_PROCESS) scopes.delete(scopes.keys().next().value as string);
+	return record;
 }
 
 /**
