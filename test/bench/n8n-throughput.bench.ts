@@ -180,18 +180,17 @@ function providers(): Provider[] {
 		},
 	];
 	if (WITH_XML) {
+		// The same trigger and credential as the JSON entry; only the body and its content type differ.
+		const json = list.find((provider) => provider.key === 'sitemapxml')!;
 		list.splice(4, 0, {
+			...json,
 			key: 'sitemapxml-xml',
 			label: 'Sitemap.xml (XML)',
-			node: 'sitemapXmlTrigger',
-			credentialType: 'sitemapXmlWebhookApi',
-			credentialData: { webhookSecret: 'bench-sitemapxml-secret-5be0' },
-			parameters: { events: ['crawl.error'], dropDuplicates: false, options: {} },
 			body: sitemapXml,
 			headers: {
+				...json.headers,
 				'content-type': 'application/xml',
-				'x-sitemap-signature': `sha256=${hmac('bench-sitemapxml-secret-5be0', sitemapXml)}`,
-				'x-sitemap-event': 'crawl.error',
+				'x-sitemap-signature': `sha256=${hmac(json.credentialData.webhookSecret, sitemapXml)}`,
 			},
 		});
 	}

@@ -263,32 +263,33 @@ describe(`reliability on n8n line ${line}`, () => {
 	let sitemarkCredential: { id: string; name: string };
 	let sitemapCredential: { id: string; name: string };
 
-	async function deploySitemark(name: string) {
-		const built = triggerWorkflow({
-			node: 'sitemarkTrigger',
-			triggerName: SITEMARK_TRIGGER,
-			credentialType: 'sitemarkWebhookApi',
-			credential: sitemarkCredential,
-			parameters: { events: ['job.completed'], options: {} },
-			name: `reliability ${name}`,
-		});
-		const id = await n8n.deploy(built.workflow);
-		return { id, url: n8n.productionUrl(built.webhookId), webhookId: built.webhookId };
-	}
-
-	async function deploySitemap(name: string) {
-		const built = triggerWorkflow({
-			node: 'sitemapXmlTrigger',
-			triggerName: SITEMAP_TRIGGER,
-			credentialType: 'sitemapXmlWebhookApi',
-			credential: sitemapCredential,
-			// Drop Duplicate Deliveries is on by default; said here so the test does not depend on it.
-			parameters: { events: ['sitemap.generated'], dropDuplicates: true, options: {} },
-			name: `reliability ${name}`,
-		});
+	/** Deploys `node` (Trigger → No Op) with `credential` and `parameters`; its id and production URL. */
+	async function deployTrigger(
+		name: string,
+		node: string,
+		triggerName: string,
+		credentialType: string,
+		credential: { id: string; name: string },
+		parameters: Record<string, unknown>,
+	) {
+		const built = triggerWorkflow({ node, triggerName, credentialType, credential, parameters, name: `reliability ${name}` });
 		const id = await n8n.deploy(built.workflow);
 		return { id, url: n8n.productionUrl(built.webhookId) };
 	}
+
+	const deploySitemark = (name: string) =>
+		deployTrigger(name, 'sitemarkTrigger', SITEMARK_TRIGGER, 'sitemarkWebhookApi', sitemarkCredential, {
+			events: ['job.completed'],
+			options: {},
+		});
+
+	// Drop Duplicate Deliveries is on by default; said here so the test does not depend on it.
+	const deploySitemap = (name: string) =>
+		deployTrigger(name, 'sitemapXmlTrigger', SITEMAP_TRIGGER, 'sitemapXmlWebhookApi', sitemapCredential, {
+			events: ['sitemap.generated'],
+			dropDuplicates: true,
+			options: {},
+		});
 
 	/** "no" when no other n8n ran at the start or the end of a measurement, else the pids seen. */
 	async function contention(seenAtStart: number[]): Promise<string> {
