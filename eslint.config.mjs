@@ -1,16 +1,11 @@
-import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
-import tsParser from '@typescript-eslint/parser';
+// n8n's own lint configuration for community nodes, as `n8n-node lint` applies it: the community-node
+// rules, eslint-plugin-n8n-nodes-base's community, credentials and nodes sets, no-console, and the
+// TypeScript and import rules. Only the published sources are linted: tests, tooling and build output
+// are not part of the package.
+import { config } from '@n8n/node-cli/eslint';
+import { globalIgnores } from 'eslint/config';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'scripts/**', 'coverage/**'] },
-	{
-		files: ['**/*.ts'],
-		languageOptions: { parser: tsParser, parserOptions: { project: './tsconfig.json' } },
-	},
-	{
-		// package.json is read as a JavaScript object expression, as the package rules expect.
-		files: ['package.json'],
-		languageOptions: { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } },
-	},
-	n8nCommunityNodesPlugin.configs.recommended,
+	globalIgnores(['dist/**', 'test/**', 'scripts/**', 'examples/**', 'docs/**', 'coverage/**', '.dev-build/**', '*.js', '*.mjs']),
+	...config,
 ];

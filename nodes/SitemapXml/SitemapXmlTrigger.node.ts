@@ -31,7 +31,7 @@ export class SitemapXmlTrigger implements INodeType {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to acknowledge a delivery whose id this trigger already accepted without starting the workflow again. Sitemap.xml retries failed deliveries for up to 72 hours; ids are remembered for 73 hours (at most 5,000, oldest forgotten first), also across n8n restarts.',
+					'Whether to acknowledge a delivery whose ID this trigger already accepted without starting the workflow again. Sitemap.xml retries failed deliveries for up to 72 hours; IDs are remembered for 73 hours (at most 5,000, oldest forgotten first), also across n8n restarts.',
 			},
 			optionsProperty(),
 		],

@@ -29,7 +29,8 @@ export function eventsProperty(events: readonly INodePropertyOptions[]): INodePr
 		type: 'multiOptions',
 		required: true,
 		options: [...events],
-		default: events.map((event) => event.value),
+		// An array literal, so that n8n's lint sees the default of a multi-select is an array.
+		default: [...events.map((event) => event.value)],
 		description: 'Deliveries of other events are acknowledged and start nothing',
 	};
 }

@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { N8n, REPO_ROOT, lineFromEnv } from '../../test/e2e/harness/n8n';
-import { triggerWorkflow } from '../../test/e2e/harness/workflows';
+import { N8n, REPO_ROOT, lineFromEnv } from '../n8n/n8n';
+import { triggerWorkflow } from '../n8n/workflows';
 
 interface DemoProvider {
 	title: string;

@@ -42,8 +42,8 @@ import * as path from 'node:path';
 
 import autocannon from 'autocannon';
 
-import { lineFromEnv, N8n, REPO_ROOT, type WorkflowDefinition } from '../e2e/harness/n8n';
-import { triggerWorkflow } from '../e2e/harness/workflows';
+import { lineFromEnv, N8n, REPO_ROOT, type WorkflowDefinition } from '../../scripts/n8n/n8n';
+import { triggerWorkflow } from '../../scripts/n8n/workflows';
 
 const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 10);
 const SECONDS = positiveNumber('BENCH_SECONDS', 5);

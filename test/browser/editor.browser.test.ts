@@ -15,7 +15,7 @@ import * as path from 'node:path';
 
 import type { Page } from 'playwright-core';
 
-import { N8n, REPO_ROOT } from '../e2e/harness/n8n';
+import { N8n, REPO_ROOT } from '../../scripts/n8n/n8n';
 import { eventually, launchChromium, recordPageErrors, VIEWPORT, type Browser } from './browser';
 import { Editor, UI_TIMEOUT } from './editor';
 import { TRIGGERS, type TriggerUnderTest } from './triggers';

@@ -23,8 +23,8 @@ import { SITEMARK_EVENTS } from '../../nodes/Sitemark/SitemarkEvents';
 import { SitemarkTrigger } from '../../nodes/Sitemark/SitemarkTrigger.node';
 import { SITEMARKS_EVENTS } from '../../nodes/Sitemarks/SitemarksEvents';
 import { SitemarksTrigger } from '../../nodes/Sitemarks/SitemarksTrigger.node';
-import { REPO_ROOT } from '../e2e/harness/n8n';
-import { PACKAGE_NAME } from '../e2e/harness/workflows';
+import { REPO_ROOT } from '../../scripts/n8n/n8n';
+import { PACKAGE_NAME } from '../../scripts/n8n/workflows';
 
 export interface CredentialField {
 	name: string;

@@ -7,8 +7,8 @@
 import { createHmac } from 'node:crypto';
 
 import { ACKNOWLEDGED, expectNoNewExecution, fixtureText, oneNewExecution, post, REJECTED } from './harness/deliveries';
-import { lineFromEnv, N8n, nodeOutput, type PublicationStatus } from './harness/n8n';
-import { triggerWorkflow } from './harness/workflows';
+import { lineFromEnv, N8n, nodeOutput, type PublicationStatus } from '../../scripts/n8n/n8n';
+import { triggerWorkflow } from '../../scripts/n8n/workflows';
 
 const line = lineFromEnv();
 const SECRET = 'contentspal-e2e-signing-secret-31a8';

@@ -19,8 +19,8 @@ import {
 	type ExecutionDetail,
 	type WorkflowDefinition,
 	type WorkflowNode,
-} from './harness/n8n';
-import { PACKAGE_NAME } from './harness/workflows';
+} from '../../scripts/n8n/n8n';
+import { PACKAGE_NAME } from '../../scripts/n8n/workflows';
 
 const line = lineFromEnv();
 const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 
-import { ensureN8nInstalled, lineFromEnv, packPackage } from './harness/n8n';
+import { ensureN8nInstalled, lineFromEnv, packPackage } from '../../scripts/n8n/n8n';
 
 export default async function globalSetup(): Promise<void> {
 	const line = lineFromEnv();

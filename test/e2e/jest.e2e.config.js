@@ -1,5 +1,5 @@
 /**
- * End-to-end tests against a real n8n (see test/e2e/harness/n8n.ts).
+ * End-to-end tests against a real n8n (see scripts/n8n/n8n.ts).
  *
  *   npx jest -c test/e2e/jest.e2e.config.js                 # n8n 2.x on Node 24 (N8N_LINE=2)
  *   N8N_LINE=1 npx jest -c test/e2e/jest.e2e.config.js      # n8n 1.123.x on Node 20

@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 
-import { lineFromEnv, N8n, REPO_ROOT } from './harness/n8n';
-import { nodeType, PACKAGE_NAME } from './harness/workflows';
+import { lineFromEnv, N8n, REPO_ROOT } from '../../scripts/n8n/n8n';
+import { nodeType, PACKAGE_NAME } from '../../scripts/n8n/workflows';
 
 const line = lineFromEnv();
 

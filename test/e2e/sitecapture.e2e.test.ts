@@ -15,8 +15,8 @@ import {
 	rawExecutionText,
 	REJECTED,
 } from './harness/deliveries';
-import { lineFromEnv, N8n, nodeOutput } from './harness/n8n';
-import { triggerWorkflow } from './harness/workflows';
+import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
+import { triggerWorkflow } from '../../scripts/n8n/workflows';
 
 const line = lineFromEnv();
 const SECRET = 'sitecapture-e2e-hmac-shared-secret-5e90';

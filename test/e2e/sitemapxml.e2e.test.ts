@@ -15,8 +15,8 @@ import {
 	post,
 	REJECTED,
 } from './harness/deliveries';
-import { lineFromEnv, N8n, nodeOutput } from './harness/n8n';
-import { triggerWorkflow } from './harness/workflows';
+import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
+import { triggerWorkflow } from '../../scripts/n8n/workflows';
 
 const line = lineFromEnv();
 const SECRET = 'sitemapxml-e2e-signing-secret-c04f';

@@ -3,8 +3,8 @@
  * executions read back over n8n's REST API. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
 import { sitemarkJobCompleted } from './harness/deliveries';
-import { lineFromEnv, N8n, nodeOutput } from './harness/n8n';
-import { hmacHex, nodeType, triggerWorkflow } from './harness/workflows';
+import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
+import { hmacHex, nodeType, triggerWorkflow } from '../../scripts/n8n/workflows';
 
 const line = lineFromEnv();
 const SECRET = 'sitemark-e2e-secret-4f1c9a';

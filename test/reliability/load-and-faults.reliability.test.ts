@@ -24,8 +24,8 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 
 import { fixtureText, sitemarkJobCompleted } from '../e2e/harness/deliveries';
-import { lineFromEnv, N8n, nodeOutput, type ExecutionDetail, type ExecutionSummary } from '../e2e/harness/n8n';
-import { hmacHex, triggerWorkflow } from '../e2e/harness/workflows';
+import { lineFromEnv, N8n, nodeOutput, type ExecutionDetail, type ExecutionSummary } from '../../scripts/n8n/n8n';
+import { hmacHex, triggerWorkflow } from '../../scripts/n8n/workflows';
 import {
 	describeTally,
 	distribution,

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { REPO_ROOT, type ExecutionDetail, type ExecutionSummary, type HttpResult, type N8n } from './n8n';
+import { REPO_ROOT, type ExecutionDetail, type ExecutionSummary, type HttpResult, type N8n } from '../../../scripts/n8n/n8n';
 
 /** What the triggers answer (README, "What each delivery gets back"). */
 export const ACKNOWLEDGED = { received: true } as const;

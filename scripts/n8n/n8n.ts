@@ -1,6 +1,7 @@
 /**
- * End-to-end harness: a real n8n, started from the cache scripts/n8n-install.sh fills, with this
- * package installed the way users install community nodes, driven over n8n's own REST API.
+ * A local n8n for `npm run dev`, the end-to-end tests and the benchmarks: a real n8n, started from
+ * the cache scripts/n8n-install.sh fills, with this package installed the way users install
+ * community nodes, driven over n8n's own REST API.
  *
  *   const n8n = await N8n.create();            // temp user folder, package installed
  *   await n8n.start();                         // owner set up, logged in
@@ -27,7 +28,7 @@ import * as path from 'node:path';
 import { unflatten } from './flatted';
 
 // The harness also runs compiled outside its folder (`npm run dev`), which then names the root.
-export const REPO_ROOT = process.env.SITE_WEBHOOKS_REPO_ROOT ?? path.resolve(__dirname, '..', '..', '..');
+export const REPO_ROOT = process.env.SITE_WEBHOOKS_REPO_ROOT ?? path.resolve(__dirname, '..', '..');
 const INSTALL_SCRIPT = path.join(REPO_ROOT, 'scripts', 'n8n-install.sh');
 
 export type N8nLine = '1' | '2';
