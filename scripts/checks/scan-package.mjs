@@ -9,7 +9,7 @@
 // Each folder must hold a package.json; its tarball is packed with `npm pack` (which builds it
 // through its prepack script). Exits 1 when either leg of any package reports a violation.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,12 +33,20 @@ function unpackedTarball(folder, into) {
 
 let failed = 0;
 for (const folder of folders) {
-	const { name, version } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+	const { name, version, n8n } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
 	const work = mkdtempSync(join(tmpdir(), 'scan-package-'));
 	try {
+		const unpacked = unpackedTarball(folder, work);
+		// A tarball without its built nodes would pass the scan with nothing to scan.
+		const missing = [...n8n.nodes, ...n8n.credentials].filter((file) => !existsSync(join(unpacked, file)));
+		if (missing.length > 0) {
+			failed += 1;
+			process.stdout.write(`scan ${name}@${version} tarball: FAILED: it lacks ${missing.join(', ')} (run \`npm run build\` first)\n`);
+			continue;
+		}
 		const legs = [
 			['source', folder, SOURCE_FILE_PATTERNS],
-			['tarball', unpackedTarball(folder, work), ['**/*.js', 'package.json']],
+			['tarball', unpacked, ['**/*.js', 'package.json']],
 		];
 		for (const [leg, dir, patterns] of legs) {
 			const result = await analyzePackage(dir, patterns);

@@ -218,7 +218,12 @@ describe('npm run dev, as the README tells a new user to run it', () => {
 		const pid = dev?.pid as number;
 		expect(processesUsing(printed.userFolder).length).toBeGreaterThan(0);
 		process.kill(-pid, 'SIGINT');
-		const code = await Promise.race([exited, sleep(90_000).then(() => 'timeout' as const)]);
+		let timer: NodeJS.Timeout | undefined;
+		const code = await Promise.race([
+			exited,
+			new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 90_000))),
+		]);
+		clearTimeout(timer);
 		expect(code).not.toBe('timeout');
 		expect(output).toContain('Stopping n8n...');
 		// The guard, n8n and its task runner go with it (they run in a process group of their own).
