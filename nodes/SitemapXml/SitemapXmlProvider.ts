@@ -1,7 +1,8 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import type { Envelope, TriggerProvider } from '../shared/TriggerProvider';
-import { forgetAcceptedInProcess, isDuplicateElseRemember } from './acceptedDeliveryIds';
+import { writeAgainOnAcknowledgement } from '../shared/acceptedResponse';
+import { forgetAcceptedInProcess, isDuplicateElseRemember, writeAcceptedAgain } from './acceptedDeliveryIds';
 import { SITEMAP_XML_FIELD_TYPES, type SitemapXmlDelivery } from './SitemapXmlEvents';
 import { xmlToObject } from './xmlEnvelope';
 
@@ -57,6 +58,8 @@ function duplicate(context: IWebhookFunctions, delivery: SitemapXmlBody): string
 	const node = context.getNode();
 	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
 	if (isDuplicateElseRemember(staticData, id, Date.now(), scope)) return ALREADY_ACCEPTED;
+	// n8n 2.x saves the id only if it is written again once the execution is recorded.
+	writeAgainOnAcknowledgement(context, () => writeAcceptedAgain(staticData, scope));
 	// n8n answers an accepted delivery once it has recorded the execution; an answer of 300 or
 	// more means it did not, and the provider will retry.
 	const response = context.getResponseObject();

@@ -86,12 +86,24 @@ export function isDuplicateElseRemember(staticData: IDataObject, id: string, now
 		}
 	}
 	// Saving static data rewrites the workflow in n8n's database: only when the record changed.
-	if (!duplicate || !holdsTheSame(stored, accepted)) {
-		const written = { ids: [...accepted.keys()], acceptedAt: [...accepted.values()] };
-		staticData[STATIC_DATA_KEY] = written;
-		record.lastWritten = fingerprint(written);
-	}
+	if (!duplicate || !holdsTheSame(stored, accepted)) write(staticData, record);
 	return duplicate;
+}
+
+/** Assigns the whole record anew, so that n8n sees the static data changed and saves it. */
+function write(staticData: IDataObject, record: ScopeRecord): void {
+	const written = { ids: [...record.accepted.keys()], acceptedAt: [...record.accepted.values()] };
+	staticData[STATIC_DATA_KEY] = written;
+	record.lastWritten = fingerprint(written);
+}
+
+/**
+ * Writes this process's ids for `scope` into the static data again, as they are now (also ids
+ * accepted meanwhile by other requests). For n8n to save them when it acknowledges the delivery.
+ */
+export function writeAcceptedAgain(staticData: IDataObject, scope: string): void {
+	const record = scopes.get(scope);
+	if (record !== undefined) write(staticData, record);
 }
 
 function fingerprint(record: StoredIds): string {

@@ -5,12 +5,12 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { ACKNOWLEDGEMENT, acceptedDelivery } from './acceptedResponse';
 import { readCredential, rereadCredential, type CredentialRead } from './credentialReuse';
 import { verifySignature, type RejectionReason } from './SignatureVerifier';
 import type { Envelope, RequestHeaders, TriggerProvider } from './TriggerProvider';
 
-/** The acknowledgement every verified delivery gets, whether it starts the workflow or not. */
-export const ACKNOWLEDGEMENT = { received: true } as const;
+export { ACKNOWLEDGEMENT };
 
 const REJECTED_BODY = { error: 'Webhook delivery rejected' } as const;
 const MALFORMED_BODY = { error: 'Webhook payload not understood' } as const;
@@ -105,7 +105,7 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	}
 	// n8n answers this itself (ACCEPTED_DELIVERY_WEBHOOK): on n8n 2.x only once the execution is
 	// recorded, so a 2xx never stands for a delivery that n8n then loses.
-	return { workflowData: [context.helpers.returnJsonArray(item)], webhookResponse: ACKNOWLEDGEMENT };
+	return acceptedDelivery(context, context.helpers.returnJsonArray(item));
 }
 
 type SignatureCheck =

@@ -211,10 +211,12 @@ describe(`Sitemap.xml Trigger on n8n line ${line}`, () => {
 		await expectNoNewExecution(n8n, workflow.id, before);
 	});
 
-	test('a duplicate id is dropped, also after n8n restarts on the same user folder; a new id still starts', async () => {
+	test('ids accepted one after another are dropped, also after n8n restarts on the same user folder; a new id still starts', async () => {
 		const workflow = await deploy();
 		const url = () => n8n.productionUrl(workflow.webhookId);
 		const original = generatedWithId('whk_restart_0001');
+		// Each id after the first is the case n8n 2.x saved only when the trigger wrote it again.
+		const later = ['whk_restart_0002', 'whk_restart_0003', 'whk_restart_0004'].map(generatedWithId);
 
 		expect((await deliver(url(), original)).status).toBe(200);
 		const first = await oneNewExecution(n8n, workflow.id, []);
@@ -223,27 +225,39 @@ describe(`Sitemap.xml Trigger on n8n line ${line}`, () => {
 		const retry = await deliver(url(), original);
 		expect(retry.status).toBe(200);
 		expect(retry.json).toEqual(ACKNOWLEDGED);
+		expect(await n8n.executionsAfterSettling(workflow.id)).toHaveLength(1);
+		// Then more ids, one after another, and no retry of them before the restart: nothing but
+		// their own deliveries can have saved them.
+		let accepted = await n8n.executions(workflow.id);
+		for (const delivery of later) {
+			expect((await deliver(url(), delivery)).status).toBe(200);
+			const execution = await oneNewExecution(n8n, workflow.id, accepted);
+			expect(nodeOutput(execution, workflow.triggerName)).toEqual([expectedItem(delivery)]);
+			accepted = await n8n.executions(workflow.id);
+		}
 		const before = await n8n.executionsAfterSettling(workflow.id);
-		expect(before).toHaveLength(1);
+		expect(before).toHaveLength(4);
 
 		await n8n.restart();
 		await n8n.waitUntilLive(workflow.id);
 
-		// The same delivery again, byte for byte, and the same id as XML: acknowledged, dropped.
-		const afterRestart = await deliver(url(), original);
-		expect(afterRestart.status).toBe(200);
-		expect(afterRestart.json).toEqual(ACKNOWLEDGED);
+		// Every accepted delivery again, byte for byte, and the first id as XML: acknowledged, dropped.
+		for (const delivery of [original, ...later]) {
+			const afterRestart = await deliver(url(), delivery);
+			expect(afterRestart.status).toBe(200);
+			expect(afterRestart.json).toEqual(ACKNOWLEDGED);
+		}
 		const asXml = xmlSample('sitemap.generated').replace('whk_2x9k4m8p1q7r3v5z', 'whk_restart_0001');
 		const xmlResponse = await deliver(url(), asXml);
 		expect(xmlResponse.status).toBe(200);
 		expect(xmlResponse.json).toEqual(ACKNOWLEDGED);
 		await expectNoNewExecution(n8n, workflow.id, before);
 
-		// A new id starts a second execution.
-		const fresh = generatedWithId('whk_restart_0002');
+		// A new id starts an execution.
+		const fresh = generatedWithId('whk_restart_0005');
 		expect((await deliver(url(), fresh)).status).toBe(200);
-		const second = await oneNewExecution(n8n, workflow.id, before);
-		expect(nodeOutput(second, workflow.triggerName)).toEqual([expectedItem(fresh)]);
-		expect(await n8n.executionsAfterSettling(workflow.id)).toHaveLength(2);
+		const fifth = await oneNewExecution(n8n, workflow.id, before);
+		expect(nodeOutput(fifth, workflow.triggerName)).toEqual([expectedItem(fresh)]);
+		expect(await n8n.executionsAfterSettling(workflow.id)).toHaveLength(5);
 	}, 5 * 60_000);
 });

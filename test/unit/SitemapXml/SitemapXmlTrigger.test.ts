@@ -317,6 +317,26 @@ describe('SitemapXmlTrigger webhook()', () => {
 			expectNothingStarted(await signed(body, { workflowId, staticData: {}, mode: 'webhook' }), 200, { received: true });
 		});
 
+		it('writes the accepted ids again when n8n reads the acknowledgement, with ids other requests accepted meanwhile', async () => {
+			// n8n 2.x records the execution before it reads the acknowledgement and saves the static
+			// data, and recording marks the static data unchanged: only a write made then is saved.
+			const workflowId = `workflow-acknowledgement-${Date.now()}`;
+			const first: IDataObject = {};
+			const second: IDataObject = {};
+			const one = await signed(fixture('sitemapxml', 'sitemap.generated.json'), { workflowId, staticData: first });
+			expectStarted(one);
+			const [key] = Object.keys(first);
+			const storedIds = (data: IDataObject) => (data[key] as { ids: string[] }).ids;
+			expect(storedIds(first)).toEqual(['whk_2x9k4m8p1q7r3v5z']);
+			expectStarted(await signed(fixture('sitemapxml', 'crawl.error.json'), { workflowId, staticData: second }));
+			// Stand in for n8n's second look at the static data: the first request's record as loaded.
+			first[key] = { ids: [], acceptedAt: [] };
+			expect(one.result.webhookResponse).toEqual({ received: true });
+			expect(storedIds(first).sort()).toEqual([...storedIds(second)].sort());
+			expect(storedIds(first)).toHaveLength(2);
+			expect(storedIds(first)).toContain('whk_2x9k4m8p1q7r3v5z');
+		});
+
 		it('starts the retry of a delivery n8n failed to record (it answered 500)', async () => {
 			const workflowId = `workflow-host-fails-${Date.now()}`;
 			const body = fixture('sitemapxml', 'indexing.completed.json');
