@@ -423,7 +423,7 @@ export class N8n {
 		if (!fs.existsSync(installed)) throw new Error(`npm install did not put ${pkg.name} in ${nodesDir}/node_modules`);
 	}
 
-	private env(): NodeJS.ProcessEnv {
+	private env(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
 		const nodeDir = path.dirname(this.installation.nodeBin);
 		const env: NodeJS.ProcessEnv = {
 			PATH: `${nodeDir}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -471,6 +471,7 @@ export class N8n {
 			NO_COLOR: '1',
 			N8N_E2E_PARENT_PID: String(process.pid),
 			...this.extraEnv,
+			...overrides,
 		};
 		if (fs.existsSync(path.join(this.installation.n8nDir, 'node_modules/n8n/dist/modules/mcp-registry'))) {
 			// 2.x: this module fetches a list of MCP servers from api.n8n.io at start (ENOTFOUND here).
@@ -650,6 +651,48 @@ export class N8n {
 		this.killGroup(group, 'SIGKILL');
 		liveGroups.delete(group);
 		this.child = undefined;
+	}
+
+	/**
+	 * Starts one more n8n process on this user folder and database, for queue mode: `n8n webhook`
+	 * (receives production deliveries on its own port) or `n8n worker` (runs executions; its
+	 * health check on its own port). The main process must run with EXECUTIONS_MODE=queue.
+	 */
+	async startQueueProcess(command: QueueCommand, options: StartOptions & { port?: number } = {}): Promise<QueueProcess> {
+		if (!this.running) throw new Error('start the main n8n process first');
+		const port = options.port ?? (await freePort());
+		const overrides: Record<string, string> = {
+			N8N_PORT: String(port),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		};
+		if (command === 'worker') {
+			overrides.QUEUE_HEALTH_CHECK_ACTIVE = 'true';
+			overrides.QUEUE_HEALTH_CHECK_PORT = String(port);
+		}
+		installExitHook();
+		const logFile = fs.createWriteStream(path.join(this.userFolder, `n8n-${command}-${port}.log`));
+		const child = spawn(this.installation.nodeBin, ['-e', GUARD_SCRIPT, this.installation.n8nBin, command], {
+			cwd: this.userFolder,
+			env: this.env(overrides),
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		if (child.pid === undefined) throw new Error(`could not start n8n ${command}`);
+		const group = child.pid;
+		liveGroups.add(group);
+		const handle = new QueueProcess(command, port, group, child, logFile, (line) => this.record(`[${command}:${port}] ${line}`));
+		const readyLine = command === 'webhook' ? 'Webhook listener waiting for requests.' : 'n8n worker is now ready';
+		const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+		while (!handle.output.includes(readyLine)) {
+			if (!handle.running) throw new Error(`n8n ${command} exited while starting:\n${handle.tail(60)}`);
+			if (Date.now() > deadline) {
+				await handle.stop();
+				throw new Error(`n8n ${command} did not become ready in time:\n${handle.tail(60)}`);
+			}
+			await sleep(250);
+		}
+		return handle;
 	}
 
 	async restart(options: StartOptions = {}): Promise<void> {
@@ -926,6 +969,95 @@ export class N8n {
 // Reading execution data
 
 /** The `json` of every item a node output on its first run, first output. */
+export type QueueCommand = 'webhook' | 'worker';
+
+/** A running `n8n webhook` or `n8n worker` process, in its own process group. */
+export class QueueProcess {
+	output = '';
+
+	readonly exited: Promise<void>;
+
+	private alive = true;
+
+	constructor(
+		readonly command: QueueCommand,
+		/** Its HTTP port: webhooks for `n8n webhook`, the health check for `n8n worker`. */
+		readonly port: number,
+		private readonly group: number,
+		child: ChildProcess,
+		logFile: fs.WriteStream,
+		record: (line: string) => void,
+	) {
+		const onData = (chunk: Buffer) => {
+			logFile.write(chunk);
+			const text = chunk.toString('utf8');
+			this.output += text;
+			if (this.output.length > 4_000_000) this.output = this.output.slice(-2_000_000);
+			for (const line of text.split('\n')) if (line !== '') record(line);
+			if (process.env.N8N_E2E_VERBOSE === '1') process.stderr.write(chunk);
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+		this.exited = new Promise((resolve) => {
+			child.on('exit', () => {
+				this.alive = false;
+				liveGroups.delete(group);
+				killProcessGroup(group, 'SIGKILL');
+				logFile.end();
+				resolve();
+			});
+		});
+	}
+
+	get running(): boolean {
+		return this.alive;
+	}
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	productionUrl(webhookId: string, webhookPath = 'webhook'): string {
+		return `${this.baseUrl}/webhook/${webhookId}/${webhookPath}`;
+	}
+
+	tail(lines: number): string {
+		return this.output.split('\n').slice(-lines).join('\n');
+	}
+
+	/** Kills the whole process group at once (n8n gets no chance to shut down). */
+	async kill(): Promise<void> {
+		killProcessGroup(this.group, 'SIGKILL');
+		await this.exited;
+	}
+
+	/** SIGTERM (n8n shuts down cleanly), then SIGKILL to the group after a grace period. */
+	async stop(graceMs = 30_000): Promise<void> {
+		if (!this.alive) return;
+		try {
+			process.kill(this.group, 'SIGTERM');
+		} catch {
+			// already gone
+		}
+		let timer: NodeJS.Timeout | undefined;
+		const stopped = await Promise.race([
+			this.exited.then(() => true),
+			new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+		]);
+		clearTimeout(timer);
+		if (!stopped) await this.kill();
+		killProcessGroup(this.group, 'SIGKILL');
+	}
+}
+
+function killProcessGroup(group: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(-group, signal);
+	} catch {
+		// the group is empty
+	}
+}
+
 export function nodeOutput(execution: ExecutionDetail, nodeName: string, runIndex = 0): Array<Record<string, unknown>> {
 	const runs = execution.data.resultData.runData[nodeName];
 	if (!runs || !runs[runIndex]) {
