@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Sends a correctly signed sample delivery, from the provider's documented payloads in
-// test/fixtures, to a trigger: `npm run send -- <provider> <event> [--url URL] [--secret S] [--xml]`.
+// test/fixtures, to a trigger: `npm run send -- <provider> <event> [--url URL | --port PORT] [--secret S] [--xml]`.
 import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,13 +13,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const demoSetup = JSON.parse(readFileSync(join(root, 'scripts', 'dev', 'demo.json'), 'utf8'));
 const DEMO_PROVIDERS = demoSetup.providers;
 const devPort = Number(process.env.N8N_DEV_PORT ?? demoSetup.devPort);
-const productionUrl = (key) => `http://localhost:${devPort}/webhook/${DEMO_PROVIDERS[key].webhookId}/webhook`;
+const productionUrl = (key, port = devPort) => `http://localhost:${port}/webhook/${DEMO_PROVIDERS[key].webhookId}/webhook`;
 const require = createRequire(import.meta.url);
 
 const { values, positionals } = parseArgs({
 	allowPositionals: true,
 	options: {
 		url: { type: 'string' },
+		port: { type: 'string' },
 		secret: { type: 'string' },
 		'api-key': { type: 'string' },
 		xml: { type: 'boolean', default: false },
@@ -32,7 +33,7 @@ const demo = DEMO_PROVIDERS[providerKey];
 const fixtures = demo ? join(root, 'test', 'fixtures', providerKey) : undefined;
 
 if (values.help || !demo || !event) {
-	console.log('Usage: npm run send -- <provider> <event> [--url URL] [--secret S] [--api-key K] [--xml]\n');
+	console.log('Usage: npm run send -- <provider> <event> [--url URL | --port PORT] [--secret S] [--api-key K] [--xml]\n');
 	for (const key of Object.keys(DEMO_PROVIDERS)) {
 		const dir = join(root, 'test', 'fixtures', key);
 		const events = existsSync(dir) ? [...new Set(readdirSync(dir).map((f) => f.replace(/\.(json|xml)$/, '')))] : [];
@@ -71,7 +72,7 @@ const headers = {
 };
 if (provider.eventHeader) headers[provider.eventHeader] = event;
 
-const url = values.url ?? productionUrl(providerKey);
+const url = values.url ?? productionUrl(providerKey, values.port ?? devPort);
 try {
 	const response = await fetch(url, { method: 'POST', headers, body });
 	console.log(`POST ${url}\n${response.status} ${await response.text()}`);

