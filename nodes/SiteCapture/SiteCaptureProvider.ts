@@ -46,10 +46,18 @@ export function parseFilter(value: unknown): string[] {
 
 function unwantedState(context: IWebhookFunctions, delivery: SiteCaptureStatusChange): string | undefined {
 	const states = parseFilter(context.getNodeParameter('workflowStates', ''));
+	if (states.length > 0 && !isOneOf(delivery.workflow_state, states)) return 'its workflow state is not one of the chosen states';
 	const statuses = parseFilter(context.getNodeParameter('statuses', ''));
-	const state = typeof delivery.workflow_state === 'string' ? delivery.workflow_state.toUpperCase() : '';
-	const status = typeof delivery.status === 'string' ? delivery.status.toUpperCase() : '';
-	if (states.length > 0 && !states.includes(state)) return 'its workflow state is not one of the chosen states';
-	if (statuses.length > 0 && !statuses.includes(status)) return 'its status is not one of the chosen statuses';
+	if (statuses.length > 0 && !isOneOf(delivery.status, statuses)) return 'its status is not one of the chosen statuses';
 	return undefined;
+}
+
+/**
+ * Whether `value`, upper-cased, is one of `names`. Upper-casing never shortens a string, so a value
+ * longer than every name is none of them: a large field is not copied to find that out.
+ */
+function isOneOf(value: unknown, names: string[]): boolean {
+	if (typeof value !== 'string') return false;
+	if (value.length > Math.max(...names.map((name) => name.length))) return false;
+	return names.includes(value.toUpperCase());
 }

@@ -305,6 +305,27 @@ describe('SiteCaptureTrigger webhook()', () => {
 		});
 	});
 
+	describe('the cost of the filters', () => {
+		const large = 'x'.repeat(1024 * 1024);
+		const upperCased = (spy: jest.SpyInstance) => spy.mock.contexts.filter((text) => String(text).length >= large.length).length;
+
+		afterEach(() => jest.restoreAllMocks());
+
+		it('never upper-cases a large status or workflow state when no filter is set', async () => {
+			const spy = jest.spyOn(String.prototype, 'toUpperCase');
+			const outcome = await signed(bodyWith({ status: large, workflow_state: large }));
+			expect(outcome.items).toHaveLength(1);
+			expect(upperCased(spy)).toBe(0);
+		});
+
+		it('never upper-cases a field longer than every chosen name, and still ignores it', async () => {
+			const spy = jest.spyOn(String.prototype, 'toUpperCase');
+			expectIgnored(await signed(bodyWith({ status: large }), { parameters: { statuses: 'Complete' } }));
+			expectIgnored(await signed(bodyWith({ workflow_state: large }), { parameters: { workflowStates: 'COMPLETE' } }));
+			expect(upperCased(spy)).toBe(0);
+		});
+	});
+
 	describe('both filters together', () => {
 		it('start the workflow only when the state and the status both match', async () => {
 			const parameters = { workflowStates: 'complete, qa_review', statuses: 'complete' };
