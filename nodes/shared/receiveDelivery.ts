@@ -10,8 +10,6 @@ import { readCredential, rereadCredential, type CredentialRead } from './credent
 import { verifySignature, type RejectionReason } from './SignatureVerifier';
 import type { Envelope, RequestHeaders, TriggerProvider } from './TriggerProvider';
 
-export { ACKNOWLEDGEMENT };
-
 const REJECTED_BODY = { error: 'Webhook delivery rejected' } as const;
 const MALFORMED_BODY = { error: 'Webhook payload not understood' } as const;
 

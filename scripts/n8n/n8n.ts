@@ -172,7 +172,7 @@ export function packPackage(): Promise<PackedPackage> {
 			await run('npm', ['run', 'build'], { cwd: REPO_ROOT, timeoutMs: 10 * 60_000 });
 		}
 		const destination = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-pack-'));
-		// --ignore-scripts: `prepack` would clean and rebuild; the build above already ran.
+		// --ignore-scripts: `prepack` is the publish guard, for publishing; the build above already ran.
 		const { stdout } = await run(
 			'npm',
 			['pack', '--json', '--ignore-scripts', '--pack-destination', destination],
@@ -266,7 +266,7 @@ child.on('exit', (code) => {
 });
 `;
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.unref();
@@ -281,7 +281,7 @@ function freePort(): Promise<number> {
 	});
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -575,7 +575,7 @@ export class N8n {
 			child.on('exit', (code, signal) => {
 				this.record(`[harness] n8n exited (code ${code}, signal ${signal})`);
 				liveGroups.delete(group);
-				this.killGroup(group, 'SIGKILL');
+				killProcessGroup(group, 'SIGKILL');
 				if (this.child === child) this.child = undefined;
 				logFile.end();
 				resolve();
@@ -630,25 +630,9 @@ export class N8n {
 		if (!child || child.pid === undefined) return;
 		const group = child.pid;
 		this.cookie = undefined;
-		try {
-			child.kill('SIGTERM');
-		} catch {
-			// already gone
-		}
-		let timer: NodeJS.Timeout | undefined;
-		const stopped = await Promise.race([
-			(this.exited ?? Promise.resolve()).then(() => true),
-			new Promise<boolean>((resolve) => {
-				timer = setTimeout(() => resolve(false), graceMs);
-			}),
-		]);
-		clearTimeout(timer);
-		if (!stopped) {
+		if (!(await stopGuarded(group, this.exited ?? Promise.resolve(), graceMs))) {
 			this.record('[harness] n8n did not stop in time: SIGKILL');
-			this.killGroup(group, 'SIGKILL');
-			await this.exited;
 		}
-		this.killGroup(group, 'SIGKILL');
 		liveGroups.delete(group);
 		this.child = undefined;
 	}
@@ -707,14 +691,6 @@ export class N8n {
 			process.stderr.write(`[n8n e2e] kept user folder ${this.userFolder}\n`);
 		} else {
 			await fsp.rm(this.userFolder, { recursive: true, force: true });
-		}
-	}
-
-	private killGroup(group: number, signal: NodeJS.Signals): void {
-		try {
-			process.kill(-group, signal);
-		} catch {
-			// the group is empty
 		}
 	}
 
@@ -1033,21 +1009,32 @@ export class QueueProcess {
 
 	/** SIGTERM (n8n shuts down cleanly), then SIGKILL to the group after a grace period. */
 	async stop(graceMs = 30_000): Promise<void> {
-		if (!this.alive) return;
-		try {
-			process.kill(this.group, 'SIGTERM');
-		} catch {
-			// already gone
-		}
-		let timer: NodeJS.Timeout | undefined;
-		const stopped = await Promise.race([
-			this.exited.then(() => true),
-			new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
-		]);
-		clearTimeout(timer);
-		if (!stopped) await this.kill();
-		killProcessGroup(this.group, 'SIGKILL');
+		if (this.alive) await stopGuarded(this.group, this.exited, graceMs);
 	}
+}
+
+/**
+ * Stops an n8n run under GUARD_SCRIPT, whose pid is its process group: SIGTERM to the guard (which
+ * forwards it to n8n), then SIGKILL to the whole group after `graceMs`. True when it stopped in time.
+ */
+async function stopGuarded(group: number, exited: Promise<void>, graceMs: number): Promise<boolean> {
+	try {
+		process.kill(group, 'SIGTERM');
+	} catch {
+		// already gone
+	}
+	let timer: NodeJS.Timeout | undefined;
+	const stopped = await Promise.race([
+		exited.then(() => true),
+		new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+	]);
+	clearTimeout(timer);
+	if (!stopped) {
+		killProcessGroup(group, 'SIGKILL');
+		await exited;
+	}
+	killProcessGroup(group, 'SIGKILL');
+	return stopped;
 }
 
 function killProcessGroup(group: number, signal: NodeJS.Signals): void {
