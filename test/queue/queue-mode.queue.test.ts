@@ -428,7 +428,10 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 		const failed = executions.filter((execution) => execution.status !== 'success');
 		const createdAt = (execution: ExecutionSummary) => Date.parse(String((execution as unknown as { createdAt: string }).createdAt));
 		expect(failed.filter((execution) => createdAt(execution) > killedAtMs || !['error', 'crashed'].includes(execution.status))).toEqual([]);
-		expect(cutShort.every((id) => failed.some((execution) => execution.id === id))).toBe(true);
+		// One the killed worker logged as started but not as finished either failed, or it finished (success)
+		// in the moment between its last log line reaching us and the kill.
+		const statusOf = (id: string) => executions.find((execution) => execution.id === id)?.status;
+		expect(cutShort.filter((id) => !failed.some((execution) => execution.id === id) && statusOf(id) !== 'success')).toEqual([]);
 		const reasons = new Set<string>();
 		for (const execution of failed) {
 			const detail = await n8n.execution(execution.id);
@@ -441,7 +444,7 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 		report.push(
 			`- ${TOTAL} deliveries (${forged.length} forged) at ${IN_FLIGHT} in flight over both webhook processes, the worker killed after delivery ${killedAt}: ` +
 				`${acknowledged.length} answered 200, ${executions.length} executions (${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}); ` +
-				`${failed.length} were in the killed worker's hands (${cutShort.length} of them logged as started by it) and ended ` +
+				`${failed.length} were in the killed worker's hands (${failed.filter((execution) => cutShort.includes(execution.id)).length} of them logged as started by it) and ended ` +
 				`${[...new Set(failed.map((e) => e.status))].join('/') || '–'} (${[...reasons].join('; ') || '–'}), not run again; ` +
 				`${withoutItem.length} acknowledged deliveries have no successful execution; 0 forged ran`,
 		);
