@@ -1,7 +1,67 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
+import type { EventOption, Envelope, TriggerProvider } from '../shared/TriggerProvider';
 
-import type { Envelope, TriggerProvider } from '../shared/TriggerProvider';
-import type { ContentsPalDelivery } from './ContentsPalEvents';
+/** Payload types of ContentsPal's webhook deliveries, from its Payload Schema and Field Details. */
+
+export interface ContentsPalCustomer {
+	name?: string;
+	email?: string;
+	phone?: string;
+}
+
+export interface ContentsPalInsurance {
+	claimNumber?: string;
+	company?: string;
+	lossType?: string;
+	policyNumber?: string;
+	agent?: string;
+	phone?: string;
+	email?: string;
+}
+
+export interface ContentsPalJob {
+	id: string;
+	name: string;
+	status?: string;
+	customer?: ContentsPalCustomer;
+	insurance?: ContentsPalInsurance;
+	ownerUserId: string;
+	createdAt: string;
+	updatedAt: string;
+}
+
+/** The fields ContentsPal watches for job.updated. */
+export type ContentsPalWatchedField = 'jobName' | 'settings.customer' | 'settings.insurance';
+
+export interface ContentsPalChange {
+	field: ContentsPalWatchedField;
+	oldValue: unknown;
+	newValue: unknown;
+}
+
+export type ContentsPalEventName = 'job.created' | 'job.updated' | 'job.deleted';
+
+export interface ContentsPalDelivery {
+	event: ContentsPalEventName;
+	timestamp: string;
+	organizationId: string;
+	job: ContentsPalJob;
+	/** Only present for job.updated. */
+	changes?: ContentsPalChange[];
+}
+
+export const CONTENTSPAL_EVENTS: ReadonlyArray<EventOption & { value: ContentsPalEventName }> = [
+	{ name: 'Job Created', value: 'job.created', description: 'A new job is created in the organization' },
+	{ name: 'Job Deleted', value: 'job.deleted', description: 'A job is deleted' },
+	{ name: 'Job Updated', value: 'job.updated', description: "A job's name, customer, or insurance details are modified" },
+];
+
+export const CONTENTSPAL_WATCHED_FIELDS: ReadonlyArray<{ name: string; value: ContentsPalWatchedField }> = [
+	{ name: 'Job Name', value: 'jobName' },
+	{ name: 'Customer', value: 'settings.customer' },
+	{ name: 'Insurance', value: 'settings.insurance' },
+];
+
 
 /**
  * How ContentsPal signs a delivery:
@@ -13,12 +73,31 @@ import type { ContentsPalDelivery } from './ContentsPalEvents';
  */
 export const contentsPalProvider: TriggerProvider<ContentsPalDelivery & Envelope> = {
 	name: 'ContentsPal',
-	credentialType: 'contentsPalWebhookApi',
+	setup:
+		'In ContentsPal, an organization admin opens Organization > Integrations, sets Endpoint URL to the production URL above, turns Enabled on, and sets a Signing Secret; put the same secret in the credential.',
+	credential: { type: 'contentsPalWebhookApi' },
 	signature: { header: 'x-webhook-signature', encodings: ['hex'], prefix: 'sha256=' },
 	rejectionStatus: 401,
+	events: CONTENTSPAL_EVENTS,
 	eventHeader: 'x-webhook-event',
 	mayBeUnsigned: true,
-	whyIgnored: (context, delivery) => unwatchedUpdate(context, delivery),
+	duplicates: {
+		dropByDefault: true,
+		why: 'On by default: every ContentsPal delivery carries the time it was sent, so a genuine one never repeats byte for byte (ContentsPal never retries).',
+	},
+	sentAt: (delivery) => delivery.timestamp,
+	options: [
+		{
+			displayName: 'Watched Fields (Job Updated)',
+			name: 'watchedFields',
+			type: 'multiOptions',
+			options: [...CONTENTSPAL_WATCHED_FIELDS],
+			default: [],
+			description:
+				'Start the workflow for job.updated only when one of these fields changed. With none chosen, every update starts it.',
+		},
+	],
+	filter: (context, delivery) => unwatchedUpdate(context, delivery),
 };
 
 /** A job.updated delivery starts the workflow only when one of the chosen watched fields changed. */

@@ -1,8 +1,24 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-
 import { constantTimeEquals } from '../shared/SignatureVerifier';
-import type { Envelope, TriggerProvider } from '../shared/TriggerProvider';
-import type { SiteCaptureStatusChange } from './SiteCaptureEvents';
+import type { EventOption, Envelope, TriggerProvider } from '../shared/TriggerProvider';
+
+/** The body of SiteCapture's Status Change Webhook, as its documentation shows it. */
+export interface SiteCaptureStatusChange {
+	project_id: number;
+	status: string;
+	workflow_state: string;
+	event: 'status_change';
+	/** The account's API key: checked by the trigger, then removed before anything else sees it. */
+	api_key: string;
+}
+
+/** What the workflow receives: the delivery without its API key. */
+export type SiteCaptureStatusChangeItem = Omit<SiteCaptureStatusChange, 'api_key'>;
+
+export const SITECAPTURE_EVENTS: ReadonlyArray<EventOption & { value: 'status_change' }> = [
+	{ name: 'Status Change', value: 'status_change', description: 'A project enters a workflow state' },
+];
+
 
 /**
  * How SiteCapture authenticates a delivery, two ways, both required here:
@@ -13,10 +29,36 @@ import type { SiteCaptureStatusChange } from './SiteCaptureEvents';
  */
 export const siteCaptureProvider: TriggerProvider<SiteCaptureStatusChange & Envelope> = {
 	name: 'SiteCapture',
-	credentialType: 'siteCaptureWebhookApi',
+	setup:
+		'In SiteCapture, open the gear icon > App Integrations > SiteCapture Webhook on Project Status Event > Configure, paste the production URL above as the Webhook URL, and copy the HMAC Shared Secret and your API key into the credential.',
+	credential: { type: 'siteCaptureWebhookApi', fields: { apiKey: { label: 'API key', required: true } } },
 	signature: { header: 'x-hmac-hash', encodings: ['hex', 'base64'], prefix: '' },
-	requiredCredentialFields: { apiKey: 'API key' },
 	rejectionStatus: 401,
+	events: SITECAPTURE_EVENTS,
+	duplicates: {
+		dropByDefault: false,
+		why: 'Off by default: a SiteCapture delivery has no ID and no time, so two genuine changes to the same state send the very same bytes, and the second would be dropped. Turn it on only if a project never enters the same state twice.',
+	},
+	filterProperties: [
+		{
+			displayName: 'Workflow States',
+			name: 'workflowStates',
+			type: 'string',
+			default: '',
+			placeholder: 'COMPLETE, QA_REVIEW',
+			description:
+				'Start the workflow only when a project enters one of these workflow states (comma-separated, any letter case). Empty: any state.',
+		},
+		{
+			displayName: 'Statuses',
+			name: 'statuses',
+			type: 'string',
+			default: '',
+			placeholder: 'Complete',
+			description:
+				'Start the workflow only for these project statuses (comma-separated, any letter case). Empty: any status.',
+		},
+	],
 	authenticate: (delivery, credentials) => {
 		const expected = credentials.apiKey;
 		if (typeof expected !== 'string' || expected === '') return 'no API key is configured in the credential';
@@ -25,7 +67,7 @@ export const siteCaptureProvider: TriggerProvider<SiteCaptureStatusChange & Enve
 		if (typeof received !== 'string') return 'the body’s api_key is not a string';
 		return constantTimeEquals(received, expected) ? undefined : 'the body’s api_key is not the configured API key';
 	},
-	whyIgnored: (context, delivery) => unwantedState(context, delivery),
+	filter: (context, delivery) => unwantedState(context, delivery),
 	toItem: (delivery) => withoutApiKey(delivery),
 };
 

@@ -1,10 +1,90 @@
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-
-import type { Envelope, TriggerProvider } from '../shared/TriggerProvider';
-import { writeAgainOnAcknowledgement } from '../shared/acceptedResponse';
-import { forgetAcceptedInProcess, isDuplicateElseRemember, writeAcceptedAgain } from './acceptedDeliveryIds';
-import { SITEMAP_XML_FIELD_TYPES, type SitemapXmlDelivery } from './SitemapXmlEvents';
+import type { IDataObject } from 'n8n-workflow';
+import type { EventOption, Envelope, TriggerProvider } from '../shared/TriggerProvider';
 import { xmlToObject } from './xmlEnvelope';
+
+/**
+ * Payload types of Sitemap.xml's webhook deliveries. Its documentation shows the envelope and the
+ * data of sitemap.generated; the data of the other events is not documented, so their fields are
+ * optional and anything else they carry passes through unchanged.
+ */
+
+export interface SitemapGeneratedData {
+	sitemap_url: string;
+	total_urls: number;
+	version: string;
+	submitted_to: string[];
+	size_bytes: number;
+}
+
+export interface SitemapUpdatedData extends Partial<SitemapGeneratedData> {
+	urls_added?: number;
+	urls_removed?: number;
+}
+
+export interface IndexingCompletedData {
+	sitemap_url?: string;
+	search_engine?: string;
+	urls_submitted?: number;
+	urls_indexed?: number;
+	urls_failed?: number;
+}
+
+export interface CrawlErrorData {
+	sitemap_url?: string;
+	error_count?: number;
+	errors?: Array<{ url?: string; status_code?: number; reason?: string }>;
+}
+
+export interface QuotaWarningData {
+	resource?: string;
+	used?: number;
+	limit?: number;
+	percent_used?: number;
+	period_end?: string;
+}
+
+interface SitemapXmlEventData {
+	'sitemap.generated': SitemapGeneratedData;
+	'sitemap.updated': SitemapUpdatedData;
+	'indexing.completed': IndexingCompletedData;
+	'crawl.error': CrawlErrorData;
+	'quota.warning': QuotaWarningData;
+}
+
+export type SitemapXmlEventName = keyof SitemapXmlEventData;
+
+/** The envelope as the workflow receives it: the body's own `signature` field is left out. */
+export type SitemapXmlDelivery = {
+	[E in SitemapXmlEventName]: { id: string; event: E; timestamp: string; data: SitemapXmlEventData[E] };
+}[SitemapXmlEventName];
+
+/** Fields whose XML text is a number, and fields that are arrays, so XML gives what JSON gives. */
+export const SITEMAP_XML_FIELD_TYPES = {
+	numbers: new Set([
+		'total_urls',
+		'size_bytes',
+		'urls_added',
+		'urls_removed',
+		'urls_submitted',
+		'urls_indexed',
+		'urls_failed',
+		'error_count',
+		'status_code',
+		'used',
+		'limit',
+		'percent_used',
+	]),
+	arrays: new Set(['submitted_to', 'errors']),
+};
+
+export const SITEMAP_XML_EVENTS: ReadonlyArray<EventOption & { value: SitemapXmlEventName }> = [
+	{ name: 'Crawl Error', value: 'crawl.error', description: 'Crawl failures, 4xx/5xx responses, or blocked resources' },
+	{ name: 'Indexing Completed', value: 'indexing.completed', description: 'Search engine indexing finished for submitted URLs' },
+	{ name: 'Quota Warning', value: 'quota.warning', description: 'Plan limits for URLs or API calls approached or exceeded' },
+	{ name: 'Sitemap Generated', value: 'sitemap.generated', description: 'A new sitemap file was compiled and published' },
+	{ name: 'Sitemap Updated', value: 'sitemap.updated', description: 'An existing sitemap changed with content or on schedule' },
+];
+
 
 type SitemapXmlBody = SitemapXmlDelivery & Envelope & { signature?: string; event_id?: string };
 
@@ -18,16 +98,25 @@ type SitemapXmlBody = SitemapXmlDelivery & Envelope & { signature?: string; even
  */
 export const sitemapXmlProvider: TriggerProvider<SitemapXmlBody> = {
 	name: 'Sitemap.xml',
-	credentialType: 'sitemapXmlWebhookApi',
+	setup:
+		'In Sitemap.xml, open the webhook configuration, register the production URL above as the endpoint, subscribe to the same events, and set a signing secret; put the same secret in the credential.',
+	credential: { type: 'sitemapXmlWebhookApi' },
 	signature: { header: 'x-sitemap-signature', encodings: ['hex'], prefix: 'sha256=' },
 	rejectionStatus: 401,
+	events: SITEMAP_XML_EVENTS,
 	eventHeader: 'x-sitemap-event',
+	duplicates: {
+		dropByDefault: true,
+		why: 'On by default: Sitemap.xml delivers at least once and retries a failed delivery for up to 72 hours, each time with the same ID.',
+		deliveryId,
+		retriesForHours: 72,
+	},
+	sentAt: (delivery) => delivery.timestamp,
 	parseBody: (rawBody) => {
 		const text = rawBody.toString('utf8');
 		// The body says what it is: the content type is not covered by the signature.
 		return text.trimStart().startsWith('<') ? xmlToObject(text, SITEMAP_XML_FIELD_TYPES) : JSON.parse(text);
 	},
-	whyIgnored: (context, delivery) => duplicate(context, delivery),
 	toItem: (delivery) => {
 		const item: IDataObject = { ...delivery };
 		// Not a secret, but not data either: the signature was checked from the header.
@@ -44,29 +133,3 @@ function deliveryId(delivery: SitemapXmlBody): string | undefined {
 	}
 	return undefined;
 }
-
-function duplicate(context: IWebhookFunctions, delivery: SitemapXmlBody): string | undefined {
-	if (context.getNodeParameter('dropDuplicates', true) !== true) return undefined;
-	const id = deliveryId(delivery);
-	if (id === undefined) return undefined;
-	const staticData = context.getWorkflowStaticData('node');
-	// A test delivery (Test URL) only sees its own session's static data, which n8n never saves:
-	// sending the same sample again starts the workflow again, as it always did.
-	if (context.getMode() === 'manual') {
-		return isDuplicateElseRemember(staticData, id, Date.now()) ? ALREADY_ACCEPTED : undefined;
-	}
-	const node = context.getNode();
-	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
-	if (isDuplicateElseRemember(staticData, id, Date.now(), scope)) return ALREADY_ACCEPTED;
-	// n8n 2.x saves the id only if it is written again once the execution is recorded.
-	writeAgainOnAcknowledgement(context, () => writeAcceptedAgain(staticData, scope));
-	// n8n answers an accepted delivery once it has recorded the execution; an answer of 300 or
-	// more means it did not, and the provider will retry.
-	const response = context.getResponseObject();
-	response.once('finish', () => {
-		if (response.statusCode >= 300) forgetAcceptedInProcess(scope, id);
-	});
-	return undefined;
-}
-
-const ALREADY_ACCEPTED = 'its id was already accepted (a retry or duplicate)';

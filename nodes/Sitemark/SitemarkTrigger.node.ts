@@ -1,9 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { activationCheck, signingCredentialMethods } from '../shared/credentialChecks';
-import { ACCEPTED_DELIVERY_WEBHOOK, EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { ACCEPTED_DELIVERY_WEBHOOK, EVENTS_SUBTITLE, triggerPanel, triggerProperties } from '../shared/nodeProperties';
 import { deliveryHandler } from '../shared/receiveDelivery';
-import { SITEMARK_EVENTS } from './SitemarkEvents';
 import { sitemarkProvider } from './SitemarkProvider';
 
 export class SitemarkTrigger implements INodeType {
@@ -15,21 +14,16 @@ export class SitemarkTrigger implements INodeType {
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when Sitemark sends a signed webhook delivery',
+		...triggerPanel(sitemarkProvider),
 		defaults: { name: 'Sitemark Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sitemarkWebhookApi', required: true, testedBy: 'checkSigningCredential' }],
 		webhooks: [ACCEPTED_DELIVERY_WEBHOOK],
-		properties: [
-			setupNotice(
-				'In Sitemark, open your account settings, add a webhook endpoint with the production URL above, and copy its webhook secret into the credential.',
-			),
-			eventsProperty(SITEMARK_EVENTS),
-			optionsProperty(),
-		],
+		properties: triggerProperties(sitemarkProvider),
 	};
 
-	methods = signingCredentialMethods;
+	methods = signingCredentialMethods(sitemarkProvider);
 
 	webhookMethods = { default: activationCheck(sitemarkProvider) };
 

@@ -1,9 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { activationCheck, signingCredentialMethods } from '../shared/credentialChecks';
-import { ACCEPTED_DELIVERY_WEBHOOK, EVENTS_SUBTITLE, eventsProperty, optionsProperty, setupNotice } from '../shared/nodeProperties';
+import { ACCEPTED_DELIVERY_WEBHOOK, EVENTS_SUBTITLE, triggerPanel, triggerProperties } from '../shared/nodeProperties';
 import { deliveryHandler } from '../shared/receiveDelivery';
-import { SITEMARKS_EVENTS } from './SitemarksEvents';
 import { sitemarksProvider } from './SitemarksProvider';
 
 export class SitemarksTrigger implements INodeType {
@@ -15,21 +14,16 @@ export class SitemarksTrigger implements INodeType {
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when Sitemarks sends a signed webhook delivery',
+		...triggerPanel(sitemarksProvider),
 		defaults: { name: 'Sitemarks Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'sitemarksWebhookApi', required: true, testedBy: 'checkSigningCredential' }],
 		webhooks: [ACCEPTED_DELIVERY_WEBHOOK],
-		properties: [
-			setupNotice(
-				'In Sitemarks, go to Settings > Integrations, create a webhook with the production URL above and the same events, then copy the signing secret from the webhook detail view into the credential.',
-			),
-			eventsProperty(SITEMARKS_EVENTS),
-			optionsProperty(),
-		],
+		properties: triggerProperties(sitemarksProvider),
 	};
 
-	methods = signingCredentialMethods;
+	methods = signingCredentialMethods(sitemarksProvider);
 
 	webhookMethods = { default: activationCheck(sitemarksProvider) };
 

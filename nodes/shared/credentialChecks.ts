@@ -8,35 +8,51 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TriggerProvider } from './TriggerProvider';
+import { acceptsUnsignedDeliveries } from './unsignedDeliveries';
 
-const SECRET_FIELDS = ['webhookSecret', 'previousWebhookSecret', 'apiKey'] as const;
+/** Every credential field of `provider`'s credential that holds a value to paste, with its label. */
+function credentialFields(provider: TriggerProvider<never>) {
+	return {
+		webhookSecret: { label: 'signing secret', required: true },
+		previousWebhookSecret: { label: 'previous signing secret', required: false },
+		...provider.credential.fields,
+	};
+}
 
 /**
  * The credential test: a signing secret cannot be tried against the provider, but a pasted one
- * that gained a space or a line break would fail every delivery, so that is what it looks for.
+ * that gained a space or a line break would fail every delivery, so that is what it looks for,
+ * along with the fields every delivery needs.
  */
-export async function checkSigningCredential(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
-	const data = credential.data ?? {};
-	for (const field of SECRET_FIELDS) {
-		const value = data[field];
-		if (typeof value === 'string' && value !== value.trim()) {
-			return {
-				status: 'Error',
-				message: `The ${field} value starts or ends with a space or line break; paste it again without them`,
-			};
+function signingCredentialTest(provider: TriggerProvider<never>) {
+	return async function checkSigningCredential(
+		this: ICredentialTestFunctions,
+		credential: ICredentialsDecrypted,
+	): Promise<INodeCredentialTestResult> {
+		const data = credential.data ?? {};
+		const fields = credentialFields(provider);
+		for (const [field, { label }] of Object.entries(fields)) {
+			const value = data[field];
+			if (typeof value === 'string' && value !== value.trim()) {
+				return {
+					status: 'Error',
+					message: `The ${label} (${field}) starts or ends with a space or line break; paste it again without them`,
+				};
+			}
 		}
-	}
-	if (typeof data.webhookSecret !== 'string' || data.webhookSecret === '') {
-		return { status: 'Error', message: 'No secret is set: every delivery would be refused' };
-	}
-	// Only a credential type with an API key field has the key at all, even when empty.
-	if ('apiKey' in data && (typeof data.apiKey !== 'string' || data.apiKey === '')) {
-		return { status: 'Error', message: 'No API key is set: every delivery would be refused' };
-	}
-	return { status: 'OK', message: 'The secret is set and has no stray spaces' };
+		const [missing] = missingFields(provider, data);
+		if (missing !== undefined) {
+			return { status: 'Error', message: `No ${missing.label} is set: every delivery would be refused` };
+		}
+		return { status: 'OK', message: 'The secret is set and has no stray spaces' };
+	};
+}
+
+/** The fields every delivery needs that `data` leaves empty. */
+function missingFields(provider: TriggerProvider<never>, data: ICredentialDataDecryptedObject) {
+	return Object.entries(credentialFields(provider))
+		.filter(([field, { required }]) => required && (typeof data[field] !== 'string' || data[field] === ''))
+		.map(([, field]) => field);
 }
 
 /**
@@ -49,27 +65,21 @@ export function activationCheck(provider: TriggerProvider<never>) {
 			return false;
 		},
 		async create(this: IHookFunctions): Promise<boolean> {
-			const acceptsUnsigned =
-				provider.mayBeUnsigned === true &&
-				this.getNodeParameter('acceptUnsignedDeliveries', false) === true;
-			if (acceptsUnsigned) return true;
+			if (acceptsUnsignedDeliveries(this, provider)) return true;
 			let credentials: ICredentialDataDecryptedObject;
 			try {
-				credentials = await this.getCredentials(provider.credentialType);
+				credentials = await this.getCredentials(provider.credential.type);
 			} catch (error) {
 				throw new NodeOperationError(this.getNode(), `Select a ${provider.name} credential with its signing secret`, {
 					description: error instanceof Error ? error.message : undefined,
 				});
 			}
-			const required = { webhookSecret: 'signing secret', ...provider.requiredCredentialFields };
-			for (const [field, label] of Object.entries(required)) {
-				const value = credentials[field];
-				if (typeof value !== 'string' || value === '') {
-					throw new NodeOperationError(
-						this.getNode(),
-						`The ${provider.name} credential has no ${label}, so every delivery would be refused`,
-					);
-				}
+			const [missing] = missingFields(provider, credentials);
+			if (missing !== undefined) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The ${provider.name} credential has no ${missing.label}, so every delivery would be refused`,
+				);
 			}
 			return true;
 		},
@@ -80,4 +90,6 @@ export function activationCheck(provider: TriggerProvider<never>) {
 }
 
 /** The node's `methods`: the credential test its credential entry names with `testedBy`. */
-export const signingCredentialMethods = { credentialTest: { checkSigningCredential } };
+export function signingCredentialMethods(provider: TriggerProvider<never>) {
+	return { credentialTest: { checkSigningCredential: signingCredentialTest(provider) } };
+}

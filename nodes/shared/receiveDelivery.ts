@@ -6,9 +6,12 @@ import type {
 } from 'n8n-workflow';
 
 import { ACKNOWLEDGEMENT, acceptedDelivery } from './acceptedResponse';
-import { readCredential, rereadCredential, type CredentialRead } from './credentialReuse';
+import { checkWithCurrentCredentials, readCredentials } from './credentialReads';
+import { whyTooOld } from './deliveryAge';
+import { ALREADY_ACCEPTED, deliveryKey, isDroppedAsDuplicate } from './duplicateDeliveries';
 import { verifySignature, type RejectionReason } from './SignatureVerifier';
 import type { Envelope, RequestHeaders, TriggerProvider } from './TriggerProvider';
+import { acceptsUnsignedDeliveries } from './unsignedDeliveries';
 
 const REJECTED_BODY = { error: 'Webhook delivery rejected' } as const;
 const MALFORMED_BODY = { error: 'Webhook payload not understood' } as const;
@@ -35,21 +38,17 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	const headers = context.getHeaderData() as RequestHeaders;
 	const request = context.getRequestObject() as { rawBody?: unknown; body?: unknown };
 	const rawBody = request.rawBody;
-	const read = await readCredentials(context, provider);
+	const read = await readCredentials(context, provider.credential.type);
 	if (read === undefined) {
 		log.warn('refused a delivery: the selected credential could not be read');
 		return answer(context, provider.rejectionStatus, REJECTED_BODY);
 	}
-	let credentials = read.data;
-	let check = checkSignature(context, provider, rawBody, headers, credentials);
-	if (!check.passed) {
-		// Data reused from an earlier delivery may predate a secret just saved: read it again.
-		const newer = await rereadCredentials(context, provider, read);
-		if (newer !== undefined) {
-			credentials = newer;
-			check = checkSignature(context, provider, rawBody, headers, credentials);
-		}
-	}
+	const signed = await checkWithCurrentCredentials(
+		read,
+		(credentials) => checkSignature(context, provider, rawBody, headers, credentials),
+		(check) => check.passed,
+	);
+	const check = signed.answer;
 	if (!check.passed) {
 		log.warn(`refused ${check.refusal}`);
 		return answer(context, check.status, check.body);
@@ -76,13 +75,22 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 		return answer(context, 400, MALFORMED_BODY);
 	}
 
-	let authenticationFailure = provider.authenticate?.(envelope, credentials);
-	if (authenticationFailure !== undefined) {
-		const newer = await rereadCredentials(context, provider, read);
-		if (newer !== undefined) authenticationFailure = provider.authenticate?.(envelope, newer);
+	const authenticate = provider.authenticate;
+	if (authenticate !== undefined) {
+		const authenticated = await checkWithCurrentCredentials(
+			read,
+			(credentials) => authenticate(envelope, credentials),
+			(failure) => failure === undefined,
+		);
+		if (authenticated.answer !== undefined) {
+			log.warn(`refused a delivery: ${authenticated.answer}`);
+			return answer(context, provider.rejectionStatus, REJECTED_BODY);
+		}
 	}
-	if (authenticationFailure !== undefined) {
-		log.warn(`refused a delivery: ${authenticationFailure}`);
+
+	const stale = whyTooOld(context, provider, envelope, Date.now());
+	if (stale !== undefined) {
+		log.warn(`refused a verified "${envelope.event}" delivery: ${stale}`);
 		return answer(context, provider.rejectionStatus, REJECTED_BODY);
 	}
 
@@ -90,9 +98,14 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 		log.debug(`ignored a "${envelope.event}" delivery: the event is not selected`);
 		return answer(context, 200, ACKNOWLEDGEMENT);
 	}
-	const ignored = provider.whyIgnored?.(context, envelope);
-	if (ignored !== undefined) {
-		log.debug(`ignored a "${envelope.event}" delivery: ${ignored}`);
+	const filtered = provider.filter?.(context, envelope);
+	if (filtered !== undefined) {
+		log.debug(`ignored a "${envelope.event}" delivery: ${filtered}`);
+		return answer(context, 200, ACKNOWLEDGEMENT);
+	}
+	// Last, with nothing awaited since the filter: an accepted delivery is recorded in one step.
+	if (isDroppedAsDuplicate(context, provider, deliveryKey(provider, envelope, rawBody as Buffer, headers))) {
+		log.info(`ignored a "${envelope.event}" delivery: ${ALREADY_ACCEPTED}`);
 		return answer(context, 200, ACKNOWLEDGEMENT);
 	}
 
@@ -121,7 +134,7 @@ function checkSignature(
 	const secrets = [credentials.webhookSecret, credentials.previousWebhookSecret].filter(
 		(secret): secret is string => typeof secret === 'string' && secret !== '',
 	);
-	if (secrets.length > 0 || !acceptsUnsigned(context, provider)) {
+	if (secrets.length > 0 || !acceptsUnsignedDeliveries(context, provider)) {
 		const result = verifySignature(rawBody, headers[provider.signature.header], secrets, provider.signature);
 		if (!result.verified) {
 			return {
@@ -137,34 +150,6 @@ function checkSignature(
 		return { passed: false, status: 400, body: MALFORMED_BODY, refusal: 'an unsigned delivery: the raw request body was not available' };
 	}
 	return { passed: true, secretIndex: 0 };
-}
-
-/** The credential's data; empty when none is selected, undefined when a selected one cannot be read. */
-async function readCredentials(context: IWebhookFunctions, provider: TriggerProvider<never>): Promise<CredentialRead | undefined> {
-	const selected = context.getNode().credentials?.[provider.credentialType] !== undefined;
-	try {
-		return await readCredential(context, provider.credentialType);
-	} catch {
-		// Fail closed: a credential that cannot be read must not count as "no secret configured".
-		return selected ? undefined : { data: {} };
-	}
-}
-
-/** Newer data for a reused credential, or undefined (none newer, or it cannot be read now). */
-async function rereadCredentials(
-	context: IWebhookFunctions,
-	provider: TriggerProvider<never>,
-	read: CredentialRead,
-): Promise<ICredentialDataDecryptedObject | undefined> {
-	try {
-		return await rereadCredential(context, provider.credentialType, read);
-	} catch {
-		return undefined;
-	}
-}
-
-function acceptsUnsigned(context: IWebhookFunctions, provider: TriggerProvider<never>): boolean {
-	return provider.mayBeUnsigned === true && context.getNodeParameter('acceptUnsignedDeliveries', false) === true;
 }
 
 function parseEnvelope<TEnvelope extends Envelope>(

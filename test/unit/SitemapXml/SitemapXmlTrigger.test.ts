@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_REMEMBERED_IDS, rememberedCount } from '../../../nodes/SitemapXml/acceptedDeliveryIds';
+import { MAX_REMEMBERED_DELIVERIES, rememberedCount } from '../../../nodes/shared/acceptedDeliveries';
 import { SitemapXmlTrigger } from '../../../nodes/SitemapXml/SitemapXmlTrigger.node';
 import { deliver, fixture, hmacHex, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
 
@@ -12,6 +12,7 @@ const formats = ['json', 'xml'] as const;
 
 const REJECTED = { error: 'Webhook delivery rejected' };
 const NOT_UNDERSTOOD = { error: 'Webhook payload not understood' };
+const ACKNOWLEDGED = { received: true };
 
 function sign(body: Buffer | string, secret = SECRET): string {
 	return `sha256=${hmacHex(body, secret)}`;
@@ -374,17 +375,21 @@ describe('SitemapXmlTrigger webhook()', () => {
 			['an empty id', ''],
 			['an id that is an object', { value: 'whk_a' }],
 			['a null id', null],
-		])('never drops a delivery with %s', async (_name, id) => {
+		])('recognises a delivery with %s by its exact bytes: the same bytes start once, other bytes start', async (_name, id) => {
 			const staticData: IDataObject = {};
 			const body = jsonDelivery(id);
-			for (let attempt = 0; attempt < 3; attempt++) expectStarted(await signed(body, { staticData }));
-			expect(rememberedCount(staticData)).toBe(0);
+			expectStarted(await signed(body, { staticData }));
+			for (let attempt = 0; attempt < 2; attempt++) expectNothingStarted(await signed(body, { staticData }), 200, ACKNOWLEDGED);
+			expectStarted(await signed(body.replace('"event"', ' "event"'), { staticData }));
+			expect(rememberedCount(staticData)).toBe(2);
 		});
 
-		it('never drops an XML delivery without id', async () => {
+		it('recognises an XML delivery without id by its exact bytes', async () => {
 			const staticData: IDataObject = {};
 			const body = '<webhook><event>sitemap.updated</event><data><urls_added>1</urls_added></data></webhook>';
-			for (let attempt = 0; attempt < 3; attempt++) expectStarted(await signed(body, { staticData }));
+			expectStarted(await signed(body, { staticData }));
+			expectNothingStarted(await signed(body, { staticData }), 200, ACKNOWLEDGED);
+			expectStarted(await signed(body.replace('<urls_added>1', '<urls_added>2'), { staticData }));
 		});
 
 		it('does not record the id of a refused (forged) delivery', async () => {
@@ -422,16 +427,16 @@ describe('SitemapXmlTrigger webhook()', () => {
 			expectStarted(await signed(body, { staticData }));
 		});
 
-		it(`keeps at most MAX_REMEMBERED_IDS (${MAX_REMEMBERED_IDS}) after 6,000 distinct deliveries`, async () => {
+		it(`keeps at most MAX_REMEMBERED_DELIVERIES (${MAX_REMEMBERED_DELIVERIES}) after 6,000 distinct deliveries`, async () => {
 			const staticData: IDataObject = {};
-			const total = MAX_REMEMBERED_IDS + 1000;
+			const total = MAX_REMEMBERED_DELIVERIES + 1000;
 			let started = 0;
 			for (let index = 0; index < total; index++) {
 				const outcome = await signed(jsonDelivery(`whk_${index}`), { staticData });
 				if (outcome.items?.length === 1) started++;
 			}
 			expect(started).toBe(total);
-			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_IDS);
+			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_DELIVERIES);
 			// The newest is still dropped; the first, forgotten, would start again.
 			expect((await signed(jsonDelivery(`whk_${total - 1}`), { staticData })).items).toBeUndefined();
 			expectStarted(await signed(jsonDelivery('whk_0'), { staticData }));

@@ -1,4 +1,4 @@
-import { SITEMAP_XML_FIELD_TYPES } from '../../../nodes/SitemapXml/SitemapXmlEvents';
+import { SITEMAP_XML_FIELD_TYPES } from '../../../nodes/SitemapXml/SitemapXmlProvider';
 import { MAX_DEPTH, parseXml, xmlToObject, XmlSyntaxError } from '../../../nodes/SitemapXml/xmlEnvelope';
 import { fixture } from '../helpers/webhookContext';
 

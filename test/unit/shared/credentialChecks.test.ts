@@ -1,17 +1,25 @@
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 
-import { activationCheck, checkSigningCredential } from '../../../nodes/shared/credentialChecks';
+import { activationCheck, signingCredentialMethods } from '../../../nodes/shared/credentialChecks';
 import type { TriggerProvider } from '../../../nodes/shared/TriggerProvider';
 import { hookContext } from '../helpers/expectations';
 
 const provider: TriggerProvider = {
 	name: 'Example',
-	credentialType: 'exampleWebhookApi',
+	setup: 'Paste the URL into Example.',
+	credential: { type: 'exampleWebhookApi' },
 	signature: { header: 'x-signature', encodings: ['hex'], prefix: '' },
 	rejectionStatus: 401,
+	events: [],
+	duplicates: { dropByDefault: true, why: '' },
+};
+const withApiKey: TriggerProvider = {
+	...provider,
+	credential: { type: 'exampleWebhookApi', fields: { apiKey: { label: 'API key', required: true } } },
 };
 
-function testCredential(data: Record<string, unknown>) {
+function testCredential(data: Record<string, unknown>, of: TriggerProvider = withApiKey) {
+	const { checkSigningCredential } = signingCredentialMethods(of).credentialTest;
 	return checkSigningCredential.call({} as ICredentialTestFunctions, {
 		id: '1',
 		name: 'Example',
@@ -23,7 +31,7 @@ function testCredential(data: Record<string, unknown>) {
 
 describe('checkSigningCredential (the credential test)', () => {
 	it('passes a secret without stray spaces', async () => {
-		await expect(testCredential({ webhookSecret: 'abc123' })).resolves.toEqual(
+		await expect(testCredential({ webhookSecret: 'abc123' }, provider)).resolves.toEqual(
 			expect.objectContaining({ status: 'OK' }),
 		);
 	});
@@ -41,7 +49,14 @@ describe('checkSigningCredential (the credential test)', () => {
 	});
 
 	it('fails when no secret is set', async () => {
-		await expect(testCredential({ webhookSecret: '' })).resolves.toEqual(expect.objectContaining({ status: 'Error' }));
+		await expect(testCredential({ webhookSecret: '' }, provider)).resolves.toEqual(expect.objectContaining({ status: 'Error' }));
+	});
+
+	it('asks for an API key only of a provider whose credential has one', async () => {
+		await expect(testCredential({ webhookSecret: 's' }, provider)).resolves.toEqual(expect.objectContaining({ status: 'OK' }));
+		await expect(testCredential({ webhookSecret: 's' }, withApiKey)).resolves.toEqual(
+			expect.objectContaining({ status: 'Error', message: 'No API key is set: every delivery would be refused' }),
+		);
 	});
 });
 
@@ -74,7 +89,7 @@ describe('activationCheck (the webhook lifecycle)', () => {
 });
 
 describe('credential fields a provider requires besides the secret', () => {
-	const withKey = activationCheck({ ...provider, requiredCredentialFields: { apiKey: 'API key' } });
+	const withKey = activationCheck(withApiKey);
 
 	it('refuses to activate when the required field is empty or missing, naming it by its label', async () => {
 		await expect(withKey.create.call(hookContext({ webhookSecret: 's', apiKey: '' }))).rejects.toThrow(

@@ -2,12 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	isDuplicateElseRemember,
-	MAX_REMEMBERED_IDS,
+	MAX_REMEMBERED_DELIVERIES,
 	MAX_SCOPES_IN_PROCESS,
 	forgetAcceptedInProcess,
 	REMEMBER_FOR_MS,
 	rememberedCount,
-} from '../../../nodes/SitemapXml/acceptedDeliveryIds';
+} from '../../../nodes/shared/acceptedDeliveries';
 
 const T0 = Date.UTC(2025, 0, 15, 8, 32, 14);
 const HOUR = 60 * 60 * 1000;
@@ -103,7 +103,7 @@ describe('isDuplicateElseRemember', () => {
 		});
 	});
 
-	describe(`the bound of MAX_REMEMBERED_IDS (${MAX_REMEMBERED_IDS})`, () => {
+	describe(`the bound of MAX_REMEMBERED_DELIVERIES (${MAX_REMEMBERED_DELIVERIES})`, () => {
 		const TOTAL = 20_000;
 		const staticData: IDataObject = {};
 		const longId = (index: number) => `${'x'.repeat(1024)}-${index}`;
@@ -119,15 +119,15 @@ describe('isDuplicateElseRemember', () => {
 			}
 		});
 
-		it('keeps exactly MAX_REMEMBERED_IDS after 20,000 distinct ids, none taken for a duplicate', () => {
+		it('keeps exactly MAX_REMEMBERED_DELIVERIES after 20,000 distinct ids, none taken for a duplicate', () => {
 			expect(duplicatesSeen).toBe(0);
-			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_IDS);
+			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_DELIVERIES);
 		});
 
 		it('keeps the static data below a size computed from the constants, all along', () => {
 			// Per entry: the stored id in quotes and a comma, and a millisecond timestamp (at most 16 digits) and a comma.
 			const perEntry = LONGEST_STORED_ID + 3 + 16 + 1;
-			const bound = MAX_REMEMBERED_IDS * perEntry + 100;
+			const bound = MAX_REMEMBERED_DELIVERIES * perEntry + 100;
 			expect(recordSizes).toHaveLength(TOTAL / 1000);
 			for (const size of recordSizes) expect(size).toBeLessThan(bound);
 			expect(bound).toBeLessThan(1024 * 1024);
@@ -137,13 +137,13 @@ describe('isDuplicateElseRemember', () => {
 			const now = T0 + TOTAL;
 			// The most recent id, and the oldest one still remembered.
 			expect(isDuplicateElseRemember(staticData, idOf(TOTAL - 1), now)).toBe(true);
-			expect(isDuplicateElseRemember(staticData, idOf(TOTAL - MAX_REMEMBERED_IDS), now)).toBe(true);
+			expect(isDuplicateElseRemember(staticData, idOf(TOTAL - MAX_REMEMBERED_DELIVERIES), now)).toBe(true);
 			// The first ids seen, and the last one pushed out: a retry of them starts the workflow again.
 			expect(isDuplicateElseRemember(staticData, idOf(0), now)).toBe(false);
 			expect(isDuplicateElseRemember(staticData, idOf(1), now)).toBe(false);
-			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_IDS);
+			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_DELIVERIES);
 			// Recording idOf(0) and idOf(1) pushed out the two oldest of the window.
-			expect(isDuplicateElseRemember(staticData, idOf(TOTAL - MAX_REMEMBERED_IDS), now)).toBe(false);
+			expect(isDuplicateElseRemember(staticData, idOf(TOTAL - MAX_REMEMBERED_DELIVERIES), now)).toBe(false);
 		});
 	});
 
@@ -222,11 +222,11 @@ describe('isDuplicateElseRemember', () => {
 
 		it('puts a new object under its key when the bound pushes the oldest out', () => {
 			const staticData: IDataObject = {};
-			for (let index = 0; index < MAX_REMEMBERED_IDS; index++) isDuplicateElseRemember(staticData, `id-${index}`, T0);
+			for (let index = 0; index < MAX_REMEMBERED_DELIVERIES; index++) isDuplicateElseRemember(staticData, `id-${index}`, T0);
 			const full = staticData[KEY];
 			expect(isDuplicateElseRemember(staticData, 'one-more', T0)).toBe(false);
 			expect(staticData[KEY]).not.toBe(full);
-			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_IDS);
+			expect(rememberedCount(staticData)).toBe(MAX_REMEMBERED_DELIVERIES);
 		});
 
 		it('puts a new object under its key when a duplicate lets expired ids go', () => {

@@ -2,18 +2,21 @@ import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 /**
- * The ids of deliveries this trigger accepted, kept in the workflow's static data so that they
- * outlive an n8n restart. Sitemap.xml retries a failed delivery for up to 72 hours, so an id is
- * remembered for 73 hours after it was accepted. At most MAX_REMEMBERED_IDS are kept: past that
- * the oldest is forgotten first, and a retry of a forgotten id would start the workflow again.
+ * The deliveries a trigger accepted, by key (the provider's delivery id, or what identifies the
+ * verified bytes), kept in the workflow's static data so that they outlive an n8n restart. A key
+ * is remembered for REMEMBER_FOR_HOURS after it was accepted: longer than Sitemap.xml, the
+ * provider with the longest retries, retries (72 hours). At most MAX_REMEMBERED_DELIVERIES are
+ * kept: past that the oldest is forgotten first, and a delivery with a forgotten key would start
+ * the workflow again.
  *
  * n8n gives every request its own copy of the static data, loaded before and saved after it,
- * whole: two deliveries handled at once would each miss the other's id, and the later save would
- * drop the earlier one's. So each trigger's ids are also kept in this process, by scope, checked
+ * whole: two deliveries handled at once would each miss the other's key, and the later save would
+ * drop the earlier one's. So each trigger's keys are also kept in this process, by scope, checked
  * and updated in one synchronous step, and every save carries the union of both.
  */
-export const REMEMBER_FOR_MS = 73 * 60 * 60 * 1000;
-export const MAX_REMEMBERED_IDS = 5000;
+export const REMEMBER_FOR_HOURS = 73;
+export const REMEMBER_FOR_MS = REMEMBER_FOR_HOURS * 60 * 60 * 1000;
+export const MAX_REMEMBERED_DELIVERIES = 5000;
 /** Longer ids are remembered by their SHA-256, so one entry never takes more than 71 characters. */
 const MAX_STORED_ID_LENGTH = 64;
 const STATIC_DATA_KEY = 'acceptedDeliveryIds';
@@ -81,7 +84,7 @@ export function isDuplicateElseRemember(staticData: IDataObject, id: string, now
 	if (!duplicate) {
 		accepted.set(key, now);
 		for (const [oldest] of accepted) {
-			if (accepted.size <= MAX_REMEMBERED_IDS) break;
+			if (accepted.size <= MAX_REMEMBERED_DELIVERIES) break;
 			accepted.delete(oldest);
 		}
 	}

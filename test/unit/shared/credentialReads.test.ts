@@ -1,4 +1,4 @@
-import { CREDENTIAL_REREAD_INTERVAL_MS, CREDENTIAL_REUSE_MS } from '../../../nodes/shared/credentialReuse';
+import { CREDENTIAL_REREAD_INTERVAL_MS, CREDENTIAL_REUSE_MS } from '../../../nodes/shared/credentialReads';
 import { SiteCaptureTrigger } from '../../../nodes/SiteCapture/SiteCaptureTrigger.node';
 import { SitemarkTrigger } from '../../../nodes/Sitemark/SitemarkTrigger.node';
 import { deliver, fixture, hmacHex, type DeliverySetup } from '../helpers/webhookContext';

@@ -1,0 +1,58 @@
+import { createHash } from 'crypto';
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+import { writeAgainOnAcknowledgement } from './acceptedResponse';
+import { forgetAcceptedInProcess, isDuplicateElseRemember, writeAcceptedAgain } from './acceptedDeliveries';
+import { decodeSignature } from './SignatureVerifier';
+import type { Envelope, RequestHeaders, TriggerProvider } from './TriggerProvider';
+
+export const ALREADY_ACCEPTED = 'it was already accepted (a retry, a duplicate or a replay)';
+
+/**
+ * What identifies a verified delivery: the provider's own delivery id where it gives one;
+ * otherwise its signature, an HMAC-SHA256 of the exact bytes received that verification has just
+ * computed (so a large body is not hashed twice); for an unsigned delivery, the SHA-256 of its bytes.
+ * A byte-identical second delivery is a replay or a retry of the same one.
+ */
+export function deliveryKey<TEnvelope extends Envelope>(
+	provider: TriggerProvider<TEnvelope>,
+	envelope: TEnvelope,
+	rawBody: Buffer,
+	headers: RequestHeaders,
+): string {
+	const id = provider.duplicates.deliveryId?.(envelope);
+	if (id !== undefined) return id;
+	const header = headers[provider.signature.header];
+	const digest = typeof header === 'string' ? decodeSignature(header, provider.signature) : undefined;
+	if (digest !== undefined) return digest.toString('hex');
+	return createHash('sha256').update(rawBody).digest('hex');
+}
+
+/**
+ * Whether "Drop Duplicate Deliveries" drops this delivery: true when its key was accepted within
+ * the window; otherwise the key is recorded as accepted (taken back if n8n then does not
+ * acknowledge the delivery). Check and record are one synchronous step.
+ */
+export function isDroppedAsDuplicate<TEnvelope extends Envelope>(
+	context: IWebhookFunctions,
+	provider: TriggerProvider<TEnvelope>,
+	key: string,
+): boolean {
+	if (context.getNodeParameter('dropDuplicates', provider.duplicates.dropByDefault) !== true) return false;
+	const staticData = context.getWorkflowStaticData('node');
+	// A test delivery (Test URL) only sees its own session's static data, which n8n never saves:
+	// sending the same sample again starts the workflow again, as it always did.
+	if (context.getMode() === 'manual') return isDuplicateElseRemember(staticData, key, Date.now());
+	const node = context.getNode();
+	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
+	if (isDuplicateElseRemember(staticData, key, Date.now(), scope)) return true;
+	// n8n 2.x saves the key only if it is written again once the execution is recorded.
+	writeAgainOnAcknowledgement(context, () => writeAcceptedAgain(staticData, scope));
+	// n8n answers an accepted delivery once it has recorded the execution; an answer of 300 or
+	// more means it did not, and the provider will retry.
+	const response = context.getResponseObject();
+	response.once('finish', () => {
+		if (response.statusCode >= 300) forgetAcceptedInProcess(scope, key);
+	});
+	return false;
+}
