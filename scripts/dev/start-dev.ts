@@ -5,32 +5,16 @@
  * With `--queue` (`npm run dev -- --queue`): the same demo on n8n's queue mode, with PostgreSQL and
  * Redis private to the run, two webhook processes that take the deliveries and a worker.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-import { N8n, REPO_ROOT, lineFromEnv } from '../n8n/n8n';
+import { N8n, lineFromEnv } from '../n8n/n8n';
 import { startQueueMode, type QueueModeStack } from '../n8n/queueMode';
 import { triggerWorkflow } from '../n8n/workflows';
-
-interface DemoProvider {
-	title: string;
-	nodeType: string;
-	credentialType: string;
-	webhookId: string;
-	credentials: Record<string, string>;
-}
-
-const demo = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'scripts', 'dev', 'demo.json'), 'utf8')) as {
-	devPort: number;
-	providers: Record<string, DemoProvider>;
-};
+import { DEV_PORT, demoProviders, demoUrl, type DemoProvider } from './demo';
 
 /** One demo credential and one active demo workflow per trigger (n8n stopped: CLI imports). */
-async function importDemo(n8n: N8n): Promise<void> {
-	const providers = Object.values(demo.providers);
+async function importDemo(n8n: N8n, providers: DemoProvider[]): Promise<void> {
 	const credentials = await n8n.importCredentials(
 		providers.map((provider) => ({
-			name: `${provider.title} demo`,
+			name: provider.title,
 			type: provider.credentialType,
 			data: provider.credentials,
 		})),
@@ -38,9 +22,9 @@ async function importDemo(n8n: N8n): Promise<void> {
 	await n8n.importWorkflows(
 		providers.map((provider, index) =>
 			triggerWorkflow({
-				name: `${provider.title} demo`,
-				node: provider.nodeType,
-				triggerName: `${provider.title} Trigger`,
+				name: provider.title,
+				node: provider.nodeName,
+				triggerName: provider.triggerName,
 				credentialType: provider.credentialType,
 				credential: { id: credentials[index].id, name: credentials[index].name },
 				webhookId: provider.webhookId,
@@ -52,7 +36,13 @@ async function importDemo(n8n: N8n): Promise<void> {
 async function main(): Promise<void> {
 	const line = lineFromEnv();
 	const queue = process.argv.includes('--queue');
-	const devPort = Number(process.env.N8N_DEV_PORT ?? demo.devPort);
+	const devPort = DEV_PORT;
+	// The demo is read from the built package, once n8n's preparation has built it.
+	let providers: DemoProvider[] = [];
+	const prepareDemo = async (prepared: N8n) => {
+		providers = demoProviders();
+		await importDemo(prepared, providers);
+	};
 	process.stdout.write(
 		`Preparing n8n (line ${line}${queue ? ', queue mode' : ''}); the first run installs it into the cache, which takes minutes...\n`,
 	);
@@ -65,14 +55,14 @@ async function main(): Promise<void> {
 			line,
 			mainPort: devPort,
 			webhookPorts: [devPort + 1, devPort + 2],
-			beforeStart: importDemo,
+			beforeStart: prepareDemo,
 			startTimeoutMs: 180_000,
 		});
 		n8n = stack.n8n;
 	} else {
 		n8n = await N8n.create({ line });
 		n8n.port = devPort;
-		await importDemo(n8n);
+		await prepareDemo(n8n);
 	}
 
 	let stopping = false;
@@ -104,9 +94,7 @@ async function main(): Promise<void> {
 			: []),
 		'',
 		'Demo workflows, active, one per trigger (production URLs):',
-		...Object.entries(demo.providers).map(
-			([key, provider]) => `  ${key.padEnd(12)} http://localhost:${receivers[0]}/webhook/${provider.webhookId}/webhook`,
-		),
+		...providers.map((provider) => `  ${provider.key.padEnd(12)} ${demoUrl(provider, receivers[0])}`),
 		'',
 		'Send a signed sample delivery from another terminal, then open the workflow\'s executions:',
 		...(stack

@@ -10,6 +10,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
+import { demoProviders } from '../../scripts/dev/demo';
+import { firstSample, sampleName } from '../support/deliveries';
+
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const START_TIMEOUT_MS = 8 * 60_000;
 
@@ -30,20 +33,18 @@ interface Execution {
 	mode: string;
 }
 
-const demo = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'scripts', 'dev', 'demo.json'), 'utf8')) as {
-	providers: Record<string, { title: string; nodeType: string }>;
-};
+/** The demo of every provider the package declares (package.json's `n8n` block). */
+const demos = demoProviders();
+
 const declaredNodes = (
 	JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } }
 ).n8n.nodes;
 
-/** One documented JSON sample per provider: the first event in its fixtures folder. */
-function sampleEvent(provider: string): string {
-	const files = fs
-		.readdirSync(path.join(REPO_ROOT, 'test', 'fixtures', provider))
-		.filter((file) => file.endsWith('.json'))
-		.sort();
-	return files[0].replace(/\.json$/, '');
+/** One documented JSON sample per provider, as `npm run send` names it. */
+function sampleEvent(key: string): string {
+	const demo = demos.find((candidate) => candidate.key === key);
+	if (demo === undefined) throw new Error(`no demo for ${key}`);
+	return sampleName(firstSample(demo.provider));
 }
 
 function freePort(): Promise<number> {
@@ -178,7 +179,7 @@ describe.each([
 
 	it('prints the editor, a login and one production URL per trigger the package declares', () => {
 		expect(printed.editor).toBe(`http://localhost:${port}/`);
-		expect([...printed.productionUrls.keys()].sort()).toEqual(Object.keys(demo.providers).sort());
+		expect([...printed.productionUrls.keys()].sort()).toEqual(demos.map((demo) => demo.key).sort());
 		expect(printed.productionUrls.size).toBe(declaredNodes.length);
 		// In queue mode the deliveries go to the first webhook process, on the next port.
 		const receiver = queue ? port + 1 : port;
@@ -197,17 +198,17 @@ describe.each([
 		const workflowOf = new Map(workflows.map((workflow) => [workflow.name, workflow.id]));
 		expect(await client.executions()).toEqual([]);
 
-		for (const [key, provider] of Object.entries(demo.providers)) {
+		for (const { key, title } of demos) {
 			// Queue mode prints the command with the webhook process's port, as the user is told to send it.
 			const receiver = new URL(printed.productionUrls.get(key) as string).port;
 			const sent = await run('npm', ['run', 'send', '--', key, sampleEvent(key), ...(queue ? ['--port', receiver] : [])], env);
 			expect({ key, code: sent.code }).toEqual({ key, code: 0 });
 			expect(sent.output).toContain(`POST ${printed.productionUrls.get(key)}`);
 			expect(sent.output).toContain('200 {"received":true}');
-			expect(workflowOf.get(`${provider.title} demo`)).toBeDefined();
+			expect(workflowOf.get(title)).toBeDefined();
 		}
 
-		const providers = Object.values(demo.providers);
+		const providers = demos;
 		let executions: Execution[] = [];
 		const deadline = Date.now() + 60_000;
 		while (Date.now() < deadline) {
@@ -218,14 +219,14 @@ describe.each([
 		await sleep(1500);
 		executions = await client.executions();
 		const perWorkflow = providers.map((provider) => {
-			const id = workflowOf.get(`${provider.title} demo`);
+			const id = workflowOf.get(provider.title);
 			return {
-				workflow: `${provider.title} demo`,
+				workflow: provider.title,
 				executions: executions.filter((e) => e.workflowId === id).map((e) => ({ status: e.status, mode: e.mode })),
 			};
 		});
 		expect(perWorkflow).toEqual(
-			providers.map((provider) => ({ workflow: `${provider.title} demo`, executions: [{ status: 'success', mode: 'webhook' }] })),
+			providers.map((provider) => ({ workflow: provider.title, executions: [{ status: 'success', mode: 'webhook' }] })),
 		);
 		expect(executions).toHaveLength(providers.length);
 	});
