@@ -1,5 +1,5 @@
 /** Building blocks for end-to-end tests of this package's trigger nodes. */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import type { WorkflowDefinition } from './n8n';
 
@@ -61,14 +61,4 @@ export function triggerWorkflow(options: TriggerWorkflowOptions): TriggerWorkflo
 		settings: { executionOrder: 'v1' },
 	};
 	return { workflow, webhookId, triggerName };
-}
-
-/** Lowercase hex HMAC-SHA256 of the exact body bytes. */
-export function hmacHex(secret: string, body: string | Buffer): string {
-	return createHmac('sha256', secret).update(body).digest('hex');
-}
-
-/** Base64 HMAC-SHA256 of the exact body bytes. */
-export function hmacBase64(secret: string, body: string | Buffer): string {
-	return createHmac('sha256', secret).update(body).digest('base64');
 }

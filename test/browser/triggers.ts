@@ -1,30 +1,16 @@
 /**
- * What the editor should show for each trigger, taken from the package's own sources (node
- * descriptions, <Provider>Events.ts, codex files and credentials) so that the browser test has no
- * second copy of any of it.
+ * What the editor should show for each trigger, taken from the one provider list (node
+ * descriptions, provider facts, codex files and credentials of every provider package.json
+ * declares) so that the browser test has no second copy of any of it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
-import { ContentsPalWebhookApi } from '../../credentials/ContentsPalWebhookApi.credentials';
-import { SiteCaptureWebhookApi } from '../../credentials/SiteCaptureWebhookApi.credentials';
-import { SitemapXmlWebhookApi } from '../../credentials/SitemapXmlWebhookApi.credentials';
-import { SitemarkWebhookApi } from '../../credentials/SitemarkWebhookApi.credentials';
-import { SitemarksWebhookApi } from '../../credentials/SitemarksWebhookApi.credentials';
-import { CONTENTSPAL_EVENTS } from '../../nodes/ContentsPal/ContentsPalProvider';
-import { ContentsPalTrigger } from '../../nodes/ContentsPal/ContentsPalTrigger.node';
-import { SITECAPTURE_EVENTS } from '../../nodes/SiteCapture/SiteCaptureProvider';
-import { SiteCaptureTrigger } from '../../nodes/SiteCapture/SiteCaptureTrigger.node';
-import { SITEMAP_XML_EVENTS } from '../../nodes/SitemapXml/SitemapXmlProvider';
-import { SitemapXmlTrigger } from '../../nodes/SitemapXml/SitemapXmlTrigger.node';
-import { SITEMARK_EVENTS } from '../../nodes/Sitemark/SitemarkProvider';
-import { SitemarkTrigger } from '../../nodes/Sitemark/SitemarkTrigger.node';
-import { SITEMARKS_EVENTS } from '../../nodes/Sitemarks/SitemarksProvider';
-import { SitemarksTrigger } from '../../nodes/Sitemarks/SitemarksTrigger.node';
 import { REPO_ROOT } from '../../scripts/n8n/n8n';
 import { PACKAGE_NAME } from '../../scripts/n8n/workflows';
+import { PROVIDERS } from '../support/providers';
 
 export interface CredentialField {
 	name: string;
@@ -40,7 +26,7 @@ export interface TriggerUnderTest {
 	displayName: string;
 	/** The node's type name without the package prefix, e.g. "sitemarkTrigger". */
 	nodeName: string;
-	/** Event display names from <Provider>Events.ts, in file order. */
+	/** Event display names from the provider's facts, in their order. */
 	events: string[];
 	/** Aliases from the codex file: n8n's node search matches them too. */
 	aliases: string[];
@@ -99,10 +85,7 @@ function codexFileOf(provider: string): string {
 	return path.join(folder, file);
 }
 
-export const TRIGGERS: TriggerUnderTest[] = [
-	describeTrigger('Sitemark', new SitemarkTrigger(), SITEMARK_EVENTS, new SitemarkWebhookApi()),
-	describeTrigger('Sitemarks', new SitemarksTrigger(), SITEMARKS_EVENTS, new SitemarksWebhookApi()),
-	describeTrigger('SiteCapture', new SiteCaptureTrigger(), SITECAPTURE_EVENTS, new SiteCaptureWebhookApi()),
-	describeTrigger('SitemapXml', new SitemapXmlTrigger(), SITEMAP_XML_EVENTS, new SitemapXmlWebhookApi()),
-	describeTrigger('ContentsPal', new ContentsPalTrigger(), CONTENTSPAL_EVENTS, new ContentsPalWebhookApi()),
-];
+/** Every trigger the package declares (package.json's `n8n` block). */
+export const TRIGGERS: TriggerUnderTest[] = PROVIDERS.map((provider) =>
+	describeTrigger(provider.folder, provider.node(), provider.facts.events, provider.credential),
+);

@@ -4,20 +4,22 @@
  * X-Webhook-Event), refusals, unsigned deliveries end to end (ContentsPal's secret is optional), and
  * the Watched Fields filter. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
-import { createHmac } from 'node:crypto';
-
 import { ACKNOWLEDGED, expectNoNewExecution, fixtureText, oneNewExecution, post, REJECTED } from './harness/deliveries';
 import { lineFromEnv, N8n, nodeOutput, type PublicationStatus } from '../../scripts/n8n/n8n';
 import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import { allEvents } from '../support/deliveries';
+import { provider } from '../support/providers';
+import { signatureFor } from '../support/signer';
 
 const line = lineFromEnv();
+const CONTENTSPAL = provider('contentspal');
 const SECRET = 'contentspal-e2e-signing-secret-31a8';
-const CREDENTIAL_TYPE = 'contentsPalWebhookApi';
-const EVENTS = ['job.created', 'job.updated', 'job.deleted'] as const;
+const CREDENTIAL_TYPE = CONTENTSPAL.credentialType;
+const EVENTS = allEvents(CONTENTSPAL);
 
 /** As ContentsPal signs: `sha256=` and the hex HMAC-SHA256 of the exact body bytes. */
 function sign(body: string, secret = SECRET): string {
-	return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+	return signatureFor(secret, Buffer.from(body, 'utf8'), { encoding: 'hex', prefix: 'sha256=' });
 }
 
 const sample = (event: string) => fixtureText('contentspal', `${event}.json`);
@@ -42,8 +44,8 @@ describe(`ContentsPal Trigger on n8n line ${line}`, () => {
 
 	function build(parameters: Record<string, unknown>, { withCredential = true } = {}) {
 		return triggerWorkflow({
-			node: 'contentsPalTrigger',
-			triggerName: 'ContentsPal Trigger',
+			node: CONTENTSPAL.nodeName,
+			triggerName: CONTENTSPAL.displayName,
 			credentialType: CREDENTIAL_TYPE,
 			credential: withCredential ? credential : null,
 			parameters: { events: [...EVENTS], options: {}, ...parameters },

@@ -6,7 +6,7 @@
  * package's trigger is used. The last test imports the files unchanged with n8n's CLI, where the
  * credential is found by its name. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -21,25 +21,16 @@ import {
 	type WorkflowNode,
 } from '../../scripts/n8n/n8n';
 import { PACKAGE_NAME } from '../../scripts/n8n/workflows';
+import { credentialData, signedHeaders } from '../support/deliveries';
+import { PROVIDERS, type Provider } from '../support/providers';
 
 const line = lineFromEnv();
 const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 /** What the examples hold in place of a credential id: the user picks their own credential. */
 const PLACEHOLDER_CREDENTIAL_ID = 'REPLACE_WITH_YOUR_CREDENTIAL';
-const SITECAPTURE_API_KEY = 'sc_live_4f9a2c7e1b';
-
-function hmacHex(secret: string, body: string): string {
-	return createHmac('sha256', secret).update(body).digest('hex');
-}
-
-/** The `event` of a JSON or XML delivery body. */
-function eventOf(body: string): string {
-	const named = /<event>([^<]*)<\/event>|"event":\s*"([^"]*)"/.exec(body)?.slice(1).find(Boolean);
-	if (!named) throw new Error(`no event in ${body.slice(0, 80)}`);
-	return named;
-}
 
 interface Example {
+	provider: Provider;
 	title: string;
 	file: string;
 	/** Node name of the trigger without the package prefix. */
@@ -52,79 +43,12 @@ interface Example {
 	headers(body: string): Record<string, string>;
 }
 
-const SITEMARK: Example = {
-	title: 'Sitemark',
-	file: 'sitemark-grade-shot-alert.json',
-	trigger: 'sitemarkTrigger',
-	credentialType: 'sitemarkWebhookApi',
-	credentialName: 'Sitemark Webhook API account',
-	credentialData: { webhookSecret: 'examples-sitemark-secret-7d21' },
-	headers: (body) => ({
-		'content-type': 'application/json',
-		'X-Sitemark-Signature': hmacHex('examples-sitemark-secret-7d21', body),
-	}),
-};
-
-const SITEMARKS: Example = {
-	title: 'Sitemarks',
-	file: 'sitemarks-feedback-notifications.json',
-	trigger: 'sitemarksTrigger',
-	credentialType: 'sitemarksWebhookApi',
-	credentialName: 'Sitemarks Webhook API account',
-	credentialData: { webhookSecret: 'examples-sitemarks-secret-30b9' },
-	headers: (body) => ({
-		'content-type': 'application/json',
-		'X-Webhook-Event': eventOf(body),
-		'X-Webhook-Signature': hmacHex('examples-sitemarks-secret-30b9', body),
-	}),
-};
-
-const SITECAPTURE: Example = {
-	title: 'SiteCapture',
-	file: 'sitecapture-project-complete-handoff.json',
-	trigger: 'siteCaptureTrigger',
-	credentialType: 'siteCaptureWebhookApi',
-	credentialName: 'SiteCapture Webhook API account',
-	credentialData: { apiKey: SITECAPTURE_API_KEY, webhookSecret: 'examples-sitecapture-secret-5a4e' },
-	headers: (body) => ({
-		'content-type': 'application/json',
-		'x-hmac-hash': hmacHex('examples-sitecapture-secret-5a4e', body),
-	}),
-};
-
-const SITEMAPXML: Example = {
-	title: 'Sitemap.xml',
-	file: 'sitemapxml-crawl-error-report.json',
-	trigger: 'sitemapXmlTrigger',
-	credentialType: 'sitemapXmlWebhookApi',
-	credentialName: 'Sitemap.xml Webhook API account',
-	credentialData: { webhookSecret: 'examples-sitemapxml-secret-e816' },
-	headers: (body) => ({
-		'content-type': body.trimStart().startsWith('<') ? 'application/xml' : 'application/json',
-		'X-Sitemap-Event': eventOf(body),
-		'X-Sitemap-Signature': `sha256=${hmacHex('examples-sitemapxml-secret-e816', body)}`,
-	}),
-};
-
-const CONTENTSPAL: Example = {
-	title: 'ContentsPal',
-	file: 'contentspal-customer-insurance-changes.json',
-	trigger: 'contentsPalTrigger',
-	credentialType: 'contentsPalWebhookApi',
-	credentialName: 'ContentsPal Webhook API account',
-	credentialData: { webhookSecret: 'examples-contentspal-secret-92cf' },
-	headers: (body) => ({
-		'content-type': 'application/json',
-		'user-agent': 'ContentsPal-Webhook/1.0',
-		'X-Webhook-Event': eventOf(body),
-		'X-Webhook-Signature': `sha256=${hmacHex('examples-contentspal-secret-92cf', body)}`,
-	}),
-};
-
-const EXAMPLES = [SITEMARK, SITEMARKS, SITECAPTURE, SITEMAPXML, CONTENTSPAL];
+function readWorkflow(file: string): WorkflowDefinition {
+	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as WorkflowDefinition;
+}
 
 function readExample(example: Example): WorkflowDefinition {
-	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, example.file), 'utf8')) as WorkflowDefinition;
+	return readWorkflow(example.file);
 }
 
 function triggerOf(workflow: WorkflowDefinition): WorkflowNode {
@@ -132,6 +56,41 @@ function triggerOf(workflow: WorkflowDefinition): WorkflowNode {
 	if (triggers.length !== 1) throw new Error(`${workflow.name}: expected one ${PACKAGE_NAME} node, found ${triggers.length}`);
 	return triggers[0];
 }
+
+/** The one example workflow in examples/ whose trigger is the provider's node, with its credential and signing. */
+function exampleOf(provider: Provider): Example {
+	const files = fs
+		.readdirSync(EXAMPLES_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.filter((file) => triggerOf(readWorkflow(file)).type === `${PACKAGE_NAME}.${provider.nodeName}`);
+	if (files.length !== 1) throw new Error(`expected one example workflow of ${provider.nodeName} in examples/, found ${files.length}`);
+	const data = credentialData(provider, `examples-${provider.key}-secret`, 'examples');
+	return {
+		provider,
+		title: provider.facts.name,
+		file: files[0],
+		trigger: provider.nodeName,
+		credentialType: provider.credentialType,
+		credentialName: `${provider.credential.displayName} account`,
+		credentialData: data,
+		headers: (body) => signedHeaders(provider, body, data.webhookSecret),
+	};
+}
+
+/** One example per provider the package declares. */
+const EXAMPLES = PROVIDERS.map(exampleOf);
+
+function example(key: string): Example {
+	const found = EXAMPLES.find((candidate) => candidate.provider.key === key);
+	if (found === undefined) throw new Error(`no example of ${key}`);
+	return found;
+}
+
+const SITEMARK = example('sitemark');
+const SITEMARKS = example('sitemarks');
+const SITECAPTURE = example('sitecapture');
+const SITEMAPXML = example('sitemapxml');
+const CONTENTSPAL = example('contentspal');
 
 /** Names of the nodes that ran in an execution. */
 function ran(execution: ExecutionDetail): string[] {

@@ -4,8 +4,6 @@
  * base64; and the account's api_key in the body), the api_key kept out of everything n8n stores,
  * and the Workflow States filter. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
-import { createHmac } from 'node:crypto';
-
 import {
 	ACKNOWLEDGED,
 	expectNoNewExecution,
@@ -17,16 +15,19 @@ import {
 } from './harness/deliveries';
 import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
 import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import { provider } from '../support/providers';
+import { hmacSha256 } from '../support/signer';
 
 const line = lineFromEnv();
+const SITECAPTURE = provider('sitecapture');
 const SECRET = 'sitecapture-e2e-hmac-shared-secret-5e90';
 /** The API key of the documented samples (test/fixtures/sitecapture). */
 const API_KEY = 'sc_live_4f9a2c7e1b';
-const CREDENTIAL_TYPE = 'siteCaptureWebhookApi';
+const CREDENTIAL_TYPE = SITECAPTURE.credentialType;
 
 /** HMAC-SHA256 of the exact body bytes with the HMAC Shared Secret, hex or base64. */
 function hash(body: string, encoding: 'hex' | 'base64' = 'hex', secret = SECRET): string {
-	return createHmac('sha256', secret).update(body).digest(encoding);
+	return hmacSha256(secret, body, encoding);
 }
 
 const complete = fixtureText('sitecapture', 'status_change.json');
@@ -52,8 +53,8 @@ describe(`SiteCapture Trigger on n8n line ${line}`, () => {
 
 	async function deploy(parameters: Record<string, unknown> = {}): Promise<Deployed> {
 		const built = triggerWorkflow({
-			node: 'siteCaptureTrigger',
-			triggerName: 'SiteCapture Trigger',
+			node: SITECAPTURE.nodeName,
+			triggerName: SITECAPTURE.displayName,
 			credentialType: CREDENTIAL_TYPE,
 			credential,
 			parameters: { events: ['status_change'], options: {}, ...parameters },

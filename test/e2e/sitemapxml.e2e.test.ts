@@ -4,8 +4,6 @@
  * event in X-Sitemap-Event), refusals, secret rotation, and duplicate ids dropped across an n8n
  * restart (the one restart of this suite, at its end). N8N_LINE=2 (default) or 1 picks the n8n line.
  */
-import { createHmac } from 'node:crypto';
-
 import {
 	ACKNOWLEDGED,
 	expectNoNewExecution,
@@ -17,17 +15,21 @@ import {
 } from './harness/deliveries';
 import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
 import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import { allEvents } from '../support/deliveries';
+import { provider } from '../support/providers';
+import { signatureFor } from '../support/signer';
 
 const line = lineFromEnv();
+const SITEMAPXML = provider('sitemapxml');
 const SECRET = 'sitemapxml-e2e-signing-secret-c04f';
 const NEW_SECRET = 'sitemapxml-e2e-rotated-secret-NEW-81d3';
 const OLD_SECRET = 'sitemapxml-e2e-rotated-secret-OLD-2a77';
-const CREDENTIAL_TYPE = 'sitemapXmlWebhookApi';
-const EVENTS = ['sitemap.generated', 'sitemap.updated', 'indexing.completed', 'crawl.error', 'quota.warning'] as const;
+const CREDENTIAL_TYPE = SITEMAPXML.credentialType;
+const EVENTS = allEvents(SITEMAPXML);
 
 /** As Sitemap.xml signs: `sha256=` and the hex HMAC-SHA256 of the exact body bytes. */
 function sign(body: string, secret = SECRET): string {
-	return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+	return signatureFor(secret, body, { encoding: 'hex', prefix: 'sha256=' });
 }
 
 const jsonSample = (event: string) => fixtureText('sitemapxml', `${event}.json`);
@@ -65,8 +67,8 @@ describe(`Sitemap.xml Trigger on n8n line ${line}`, () => {
 		using: { id: string; name: string } = credential,
 	): Promise<Deployed> {
 		const built = triggerWorkflow({
-			node: 'sitemapXmlTrigger',
-			triggerName: 'Sitemap.xml Trigger',
+			node: SITEMAPXML.nodeName,
+			triggerName: SITEMAPXML.displayName,
 			credentialType: CREDENTIAL_TYPE,
 			credential: using,
 			parameters: { events: [...EVENTS], options: {}, ...parameters },

@@ -4,12 +4,15 @@
  */
 import { sitemarkJobCompleted } from './harness/deliveries';
 import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
-import { hmacHex, nodeType, triggerWorkflow } from '../../scripts/n8n/workflows';
+import { nodeType, triggerWorkflow } from '../../scripts/n8n/workflows';
+import { provider } from '../support/providers';
+import { hmacSha256 as hmacHex } from '../support/signer';
 
 const line = lineFromEnv();
+const SITEMARK = provider('sitemark');
 const SECRET = 'sitemark-e2e-secret-4f1c9a';
-const CREDENTIAL_TYPE = 'sitemarkWebhookApi';
-const SIGNATURE_HEADER = 'X-Sitemark-Signature';
+const CREDENTIAL_TYPE = SITEMARK.credentialType;
+const SIGNATURE_HEADER = SITEMARK.facts.signature.header;
 
 const jobCompleted = sitemarkJobCompleted;
 
@@ -47,8 +50,8 @@ describe(`Sitemark Trigger on n8n line ${line}`, () => {
 
 	async function deployWorkflow(events: string[], { activate = true } = {}) {
 		const built = triggerWorkflow({
-			node: 'sitemarkTrigger',
-			triggerName: 'Sitemark Trigger',
+			node: SITEMARK.nodeName,
+			triggerName: SITEMARK.displayName,
 			credentialType: CREDENTIAL_TYPE,
 			credential,
 			parameters: { events, options: {} },
@@ -74,7 +77,7 @@ describe(`Sitemark Trigger on n8n line ${line}`, () => {
 
 	test('n8n lists the node type and its credential type', async () => {
 		const nodeTypes = await n8n.nodeTypeNames();
-		expect(nodeTypes).toContain(nodeType('sitemarkTrigger'));
+		expect(nodeTypes).toContain(nodeType(SITEMARK.nodeName));
 		const credentialTypes = await n8n.credentialTypeNames();
 		expect(credentialTypes).toContain(CREDENTIAL_TYPE);
 	});
@@ -157,8 +160,8 @@ describe(`Sitemark Trigger on n8n line ${line}`, () => {
 			{ name: 'Sitemark e2e (imported)', type: CREDENTIAL_TYPE, data: { webhookSecret: SECRET } },
 		]);
 		const built = triggerWorkflow({
-			node: 'sitemarkTrigger',
-			triggerName: 'Sitemark Trigger',
+			node: SITEMARK.nodeName,
+			triggerName: SITEMARK.displayName,
 			credentialType: CREDENTIAL_TYPE,
 			credential: { id: imported.id, name: imported.name },
 			parameters: { events: ['job.completed'], options: {} },

@@ -3,8 +3,6 @@
  * them (hex HMAC-SHA256 of the raw body in X-Webhook-Signature, the event in X-Webhook-Event), and
  * the deliveries that must start nothing. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
-import { createHmac } from 'node:crypto';
-
 import {
 	ACKNOWLEDGED,
 	expectNoNewExecution,
@@ -16,22 +14,19 @@ import {
 } from './harness/deliveries';
 import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
 import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import { allEvents } from '../support/deliveries';
+import { provider } from '../support/providers';
+import { hmacSha256 } from '../support/signer';
 
 const line = lineFromEnv();
+const SITEMARKS = provider('sitemarks');
 const SECRET = 'sitemarks-e2e-signing-secret-7d2b';
-const CREDENTIAL_TYPE = 'sitemarksWebhookApi';
-const EVENTS = [
-	'annotation.created',
-	'annotation.resolved',
-	'comment.created',
-	'comment.updated',
-	'markup.status_changed',
-	'markup.deleted',
-] as const;
+const CREDENTIAL_TYPE = SITEMARKS.credentialType;
+const EVENTS = allEvents(SITEMARKS);
 
 /** As Sitemarks signs: hex HMAC-SHA256 of the exact body bytes, no prefix. */
 function sign(body: string, secret = SECRET): string {
-	return createHmac('sha256', secret).update(body).digest('hex');
+	return hmacSha256(secret, body);
 }
 
 const sample = (event: string) => fixtureText('sitemarks', `${event}.json`);
@@ -46,8 +41,8 @@ describe(`Sitemarks Trigger on n8n line ${line}`, () => {
 
 	async function deploy(events: readonly string[], { activate = true } = {}) {
 		const built = triggerWorkflow({
-			node: 'sitemarksTrigger',
-			triggerName: 'Sitemarks Trigger',
+			node: SITEMARKS.nodeName,
+			triggerName: SITEMARKS.displayName,
 			credentialType: CREDENTIAL_TYPE,
 			credential,
 			parameters: { events: [...events], options: {} },
@@ -163,8 +158,8 @@ describe(`Sitemarks Trigger on n8n line ${line}`, () => {
 
 	test('with Include Headers on, the item carries the request headers except the signature', async () => {
 		const built = triggerWorkflow({
-			node: 'sitemarksTrigger',
-			triggerName: 'Sitemarks Trigger',
+			node: SITEMARKS.nodeName,
+			triggerName: SITEMARKS.displayName,
 			credentialType: CREDENTIAL_TYPE,
 			credential,
 			parameters: { events: ['markup.status_changed'], options: { includeHeaders: true } },

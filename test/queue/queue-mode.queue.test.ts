@@ -5,17 +5,27 @@
  * webhook` processes that receive deliveries, and `n8n worker` processes that run executions.
  * Deliveries are real signed HTTP requests; executions are read back through the main process.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import { ACKNOWLEDGED, fixtureText, post, REJECTED } from '../e2e/harness/deliveries';
 import { N8n, nodeOutput, type ExecutionSummary, type QueueProcess } from '../../scripts/n8n/n8n';
 import { startQueueMode, type QueueModeStack } from '../../scripts/n8n/queueMode';
 import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import {
+	allEvents,
+	carriedCredentialValues,
+	credentialData,
+	distinctDelivery,
+	firstSample,
+	sampleText,
+	signedHeaders,
+} from '../support/deliveries';
+import { PROVIDERS as DECLARED, type Provider as Declared } from '../support/providers';
 
-const SITECAPTURE_API_KEY = 'sc_live_4f9a2c7e1b';
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 
 interface Provider {
+	declared: Declared;
 	title: string;
 	node: string;
 	credentialType: string;
@@ -27,82 +37,30 @@ interface Provider {
 	headers(body: string, secret: string): Record<string, string>;
 }
 
-function hmacHex(secret: string, body: string): string {
-	return createHmac('sha256', secret).update(body).digest('hex');
+/** Every provider the package declares, with a credential of its own and its first documented sample. */
+const PROVIDERS: Provider[] = DECLARED.map((declared) => ({
+	declared,
+	title: declared.facts.name,
+	node: declared.nodeName,
+	credentialType: declared.credentialType,
+	credentialData: credentialData(declared, `queue-${declared.key}-secret`, 'queue'),
+	events: allEvents(declared),
+	rejection: declared.facts.rejectionStatus,
+	sample: sampleText(declared, firstSample(declared)),
+	headers: (body, secret) => signedHeaders(declared, body, secret),
+}));
+
+/** What a provider's body carries of its credential (SiteCapture's API key): it never reaches a stored execution. */
+const CARRIED_CREDENTIAL_VALUES = PROVIDERS.flatMap((provider) => carriedCredentialValues(provider.declared, provider.credentialData));
+
+function providerOf(key: string): Provider {
+	const found = PROVIDERS.find((candidate) => candidate.declared.key === key);
+	if (found === undefined) throw new Error(`no provider ${key}`);
+	return found;
 }
 
-function eventOf(body: string): string {
-	return (JSON.parse(body) as { event: string }).event;
-}
-
-const PROVIDERS: Provider[] = [
-	{
-		title: 'Sitemark',
-		node: 'sitemarkTrigger',
-		credentialType: 'sitemarkWebhookApi',
-		credentialData: { webhookSecret: 'queue-sitemark-secret-51c0' },
-		events: ['job.completed', 'shot.logged', 'report.generated'],
-		rejection: 400,
-		sample: fixtureText('sitemark', 'job.completed.json'),
-		headers: (body, secret) => ({ 'content-type': 'application/json', 'X-Sitemark-Signature': hmacHex(secret, body) }),
-	},
-	{
-		title: 'Sitemarks',
-		node: 'sitemarksTrigger',
-		credentialType: 'sitemarksWebhookApi',
-		credentialData: { webhookSecret: 'queue-sitemarks-secret-8e21' },
-		events: ['annotation.created', 'annotation.resolved', 'comment.created', 'comment.updated', 'markup.status_changed', 'markup.deleted'],
-		rejection: 401,
-		sample: fixtureText('sitemarks', 'comment.created.json'),
-		headers: (body, secret) => ({
-			'content-type': 'application/json',
-			'X-Webhook-Event': eventOf(body),
-			'X-Webhook-Signature': hmacHex(secret, body),
-		}),
-	},
-	{
-		title: 'SiteCapture',
-		node: 'siteCaptureTrigger',
-		credentialType: 'siteCaptureWebhookApi',
-		credentialData: { apiKey: SITECAPTURE_API_KEY, webhookSecret: 'queue-sitecapture-secret-0b7d' },
-		events: ['status_change'],
-		rejection: 401,
-		sample: fixtureText('sitecapture', 'status_change.json'),
-		headers: (body, secret) => ({ 'content-type': 'application/json', 'x-hmac-hash': hmacHex(secret, body) }),
-	},
-	{
-		title: 'Sitemap.xml',
-		node: 'sitemapXmlTrigger',
-		credentialType: 'sitemapXmlWebhookApi',
-		credentialData: { webhookSecret: 'queue-sitemapxml-secret-77aa' },
-		events: ['sitemap.generated', 'sitemap.updated', 'indexing.completed', 'crawl.error', 'quota.warning'],
-		rejection: 401,
-		sample: fixtureText('sitemapxml', 'sitemap.generated.json'),
-		headers: (body, secret) => ({
-			'content-type': 'application/json',
-			'X-Sitemap-Event': eventOf(body),
-			'X-Sitemap-Signature': `sha256=${hmacHex(secret, body)}`,
-		}),
-	},
-	{
-		title: 'ContentsPal',
-		node: 'contentsPalTrigger',
-		credentialType: 'contentsPalWebhookApi',
-		credentialData: { webhookSecret: 'queue-contentspal-secret-3f64' },
-		events: ['job.created', 'job.updated', 'job.deleted'],
-		rejection: 401,
-		sample: fixtureText('contentspal', 'job.created.json'),
-		headers: (body, secret) => ({
-			'content-type': 'application/json',
-			'user-agent': 'ContentsPal-Webhook/1.0',
-			'X-Webhook-Event': eventOf(body),
-			'X-Webhook-Signature': `sha256=${hmacHex(secret, body)}`,
-		}),
-	},
-];
-
-const SITEMARK = PROVIDERS[0];
-const SITEMAPXML = PROVIDERS[3];
+const SITEMARK = providerOf('sitemark');
+const SITEMAPXML = providerOf('sitemapxml');
 
 interface Deployed {
 	id: string;
@@ -116,7 +74,7 @@ function sleep(ms: number): Promise<void> {
 
 /** A Sitemap.xml delivery with its own id. */
 function sitemapWithId(id: string): string {
-	const body = SITEMAPXML.sample;
+	const body = fixtureText('sitemapxml', 'sitemap.generated.json');
 	expect(body).toContain('"id": "whk_2x9k4m8p1q7r3v5z"');
 	return body.replace('whk_2x9k4m8p1q7r3v5z', id);
 }
@@ -137,7 +95,7 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 	async function deploy(provider: Provider, credential: { id: string; name: string }): Promise<Deployed> {
 		const built = triggerWorkflow({
 			node: provider.node,
-			triggerName: `${provider.title} Trigger`,
+			triggerName: provider.declared.displayName,
 			credentialType: provider.credentialType,
 			credential,
 			parameters: { events: provider.events, options: {} },
@@ -211,7 +169,8 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 			const workflow = deployed.get(provider.title) as Deployed;
 			let count = (await n8n.executions(workflow.id)).length;
 			for (const [index, webhook] of webhooks.entries()) {
-				const body = provider === SITEMAPXML ? sitemapWithId(`whk_queue_each_${index}`) : provider.sample;
+				// A delivery of its own to each process: the triggers drop one they already accepted.
+				const body = distinctDelivery(provider.declared, provider.sample, `queue-each-${index}`);
 				const response = await deliver(provider, webhook, workflow, body);
 				expect(response.status).toBe(200);
 				expect(response.json).toEqual(ACKNOWLEDGED);
@@ -224,13 +183,12 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 				const detail = await n8n.execution(newest.id);
 				expect(nodeOutput(detail, workflow.triggerName)).toHaveLength(1);
 				// SiteCapture puts its API key in the body: it never reaches a stored execution.
-				expect(JSON.stringify(detail)).not.toContain(SITECAPTURE_API_KEY);
+				for (const value of CARRIED_CREDENTIAL_VALUES) expect(JSON.stringify(detail)).not.toContain(value);
 
 				const forged = await deliver(provider, webhook, workflow, body, 'not-the-secret');
 				expect(forged.status).toBe(provider.rejection);
 				expect(forged.json).toEqual(REJECTED);
-				const unsignedHeaders = provider.headers(body, 'unused');
-				for (const name of Object.keys(unsignedHeaders)) if (/signature|hmac/i.test(name)) delete unsignedHeaders[name];
+				const unsignedHeaders = signedHeaders(provider.declared, body, 'unused', { unsigned: true });
 				const unsigned = await post(n8n, webhook.productionUrl(workflow.webhookId), body, unsignedHeaders);
 				expect(unsigned.status).toBe(provider.rejection);
 			}
@@ -314,7 +272,7 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 		const credential = await n8n.createCredential({ name: 'Sitemap.xml queue remove duplicates', type: SITEMAPXML.credentialType, data: SITEMAPXML.credentialData });
 		const built = triggerWorkflow({
 			node: SITEMAPXML.node,
-			triggerName: 'Sitemap.xml Trigger',
+			triggerName: SITEMAPXML.declared.displayName,
 			credentialType: SITEMAPXML.credentialType,
 			credential,
 			parameters: { events: SITEMAPXML.events, options: {} },

@@ -25,7 +25,9 @@ import { randomUUID } from 'node:crypto';
 
 import { fixtureText, sitemarkJobCompleted } from '../e2e/harness/deliveries';
 import { lineFromEnv, N8n, nodeOutput, type ExecutionDetail, type ExecutionSummary } from '../../scripts/n8n/n8n';
-import { hmacHex, triggerWorkflow } from '../../scripts/n8n/workflows';
+import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import { signedHeaders } from '../support/deliveries';
+import { provider } from '../support/providers';
 import {
 	describeTally,
 	distribution,
@@ -48,8 +50,10 @@ const RUN = randomUUID().slice(0, 8);
 const SITEMARK_SECRET = 'reliability-sitemark-secret-8e21';
 const SITEMAP_SECRET = 'reliability-sitemapxml-secret-47b0';
 const FORGING_SECRET = 'not-the-signing-secret';
-const SITEMARK_TRIGGER = 'Sitemark Trigger';
-const SITEMAP_TRIGGER = 'Sitemap.xml Trigger';
+const SITEMARK = provider('sitemark');
+const SITEMAPXML = provider('sitemapxml');
+const SITEMARK_TRIGGER = SITEMARK.displayName;
+const SITEMAP_TRIGGER = SITEMAPXML.displayName;
 const TERMINAL = new Set(['success', 'error', 'crashed', 'canceled']);
 
 /** n8n's default N8N_PAYLOAD_SIZE_MAX is 16 (MiB: raw-body reads "16mb" as 16 × 2^20 bytes). */
@@ -88,17 +92,14 @@ function reportText(): string {
 
 const jobCompleted = sitemarkJobCompleted;
 
-/** A Sitemark delivery: lowercase hex HMAC-SHA256 of the body in X-Sitemark-Signature. */
+/** A Sitemark delivery, signed as Sitemark signs (the one signer). */
 function sitemarkDelivery(jobId: string, kind: string, { forged = false, body }: { forged?: boolean; body?: Buffer } = {}): Delivery {
 	const bytes = body ?? Buffer.from(JSON.stringify(jobCompleted(jobId)));
 	return {
 		key: jobId,
 		kind,
 		body: bytes,
-		headers: {
-			'content-type': 'application/json',
-			'x-sitemark-signature': hmacHex(forged ? FORGING_SECRET : SITEMARK_SECRET, bytes),
-		},
+		headers: signedHeaders(SITEMARK, bytes, forged ? FORGING_SECRET : SITEMARK_SECRET),
 	};
 }
 
@@ -122,11 +123,7 @@ function sitemapDelivery(id: string, kind: string): Delivery {
 		key: id,
 		kind,
 		body,
-		headers: {
-			'content-type': 'application/json',
-			'x-sitemap-event': 'sitemap.generated',
-			'x-sitemap-signature': `sha256=${hmacHex(SITEMAP_SECRET, body)}`,
-		},
+		headers: signedHeaders(SITEMAPXML, body, SITEMAP_SECRET),
 	};
 }
 
@@ -278,14 +275,14 @@ describe(`reliability on n8n line ${line}`, () => {
 	}
 
 	const deploySitemark = (name: string) =>
-		deployTrigger(name, 'sitemarkTrigger', SITEMARK_TRIGGER, 'sitemarkWebhookApi', sitemarkCredential, {
+		deployTrigger(name, SITEMARK.nodeName, SITEMARK_TRIGGER, SITEMARK.credentialType, sitemarkCredential, {
 			events: ['job.completed'],
 			options: {},
 		});
 
 	// Drop Duplicate Deliveries is on by default; said here so the test does not depend on it.
 	const deploySitemap = (name: string) =>
-		deployTrigger(name, 'sitemapXmlTrigger', SITEMAP_TRIGGER, 'sitemapXmlWebhookApi', sitemapCredential, {
+		deployTrigger(name, SITEMAPXML.nodeName, SITEMAP_TRIGGER, SITEMAPXML.credentialType, sitemapCredential, {
 			events: ['sitemap.generated'],
 			dropDuplicates: true,
 			options: {},
@@ -317,12 +314,12 @@ describe(`reliability on n8n line ${line}`, () => {
 		await n8n.start();
 		sitemarkCredential = await n8n.createCredential({
 			name: 'Sitemark reliability',
-			type: 'sitemarkWebhookApi',
+			type: SITEMARK.credentialType,
 			data: { webhookSecret: SITEMARK_SECRET },
 		});
 		sitemapCredential = await n8n.createCredential({
 			name: 'Sitemap.xml reliability',
-			type: 'sitemapXmlWebhookApi',
+			type: SITEMAPXML.credentialType,
 			data: { webhookSecret: SITEMAP_SECRET },
 		});
 		environment.push(
@@ -771,7 +768,7 @@ describe(`reliability on n8n line ${line}`, () => {
 		const malformedBody = Buffer.from('{"event":"job.completed","data":{"job_id":"malformed"');
 		const malformed = await post(workflow.url, {
 			body: malformedBody,
-			headers: { 'content-type': 'application/json', 'x-sitemark-signature': hmacHex(SITEMARK_SECRET, malformedBody) },
+			headers: signedHeaders(SITEMARK, malformedBody, SITEMARK_SECRET),
 		});
 		// And n8n still takes an ordinary delivery afterwards.
 		const after = await post(workflow.url, sitemarkDelivery(`rel-${RUN}-payload-after`, 'signed'));

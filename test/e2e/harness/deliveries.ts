@@ -1,11 +1,10 @@
 /**
  * Delivering webhooks to a running n8n and checking what they started, shared by the trigger suites.
- * Signatures are computed by the suites themselves (node:crypto), as each provider documents them.
+ * Signatures come from the one signer (test/support/signer.ts), samples from the one provider list.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-import { REPO_ROOT, type ExecutionDetail, type ExecutionSummary, type HttpResult, type N8n } from '../../../scripts/n8n/n8n';
+import { type ExecutionDetail, type ExecutionSummary, type HttpResult, type N8n } from '../../../scripts/n8n/n8n';
+import { sampleText } from '../../support/deliveries';
+import { provider } from '../../support/providers';
 
 /** What the triggers answer (README, "What each delivery gets back"). */
 export const ACKNOWLEDGED = { received: true } as const;
@@ -15,9 +14,9 @@ export const NOT_UNDERSTOOD = { error: 'Webhook payload not understood' } as con
 /** Long enough for an execution that a delivery started to be listed by the REST API. */
 export const SETTLE_MS = 1500;
 
-/** The exact text of a documented sample in test/fixtures/<provider>/<file>. */
-export function fixtureText(provider: string, file: string): string {
-	return fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', provider, file), 'utf8');
+/** The exact text of a documented sample of the provider of `key` (e.g. `sitemark`), by file name. */
+export function fixtureText(key: string, file: string): string {
+	return sampleText(provider(key), file);
 }
 
 /** A Sitemark job.completed envelope for `jobId`, with `notes` in its data when given (to pad a body). */
