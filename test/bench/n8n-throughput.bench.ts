@@ -35,7 +35,7 @@
 import './repoRoot';
 
 import { execFile } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -44,6 +44,8 @@ import autocannon from 'autocannon';
 
 import { lineFromEnv, N8n, REPO_ROOT, type WorkflowDefinition } from '../../scripts/n8n/n8n';
 import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import { credentialData, firstSample, signedHeaders } from '../support/deliveries';
+import { PROVIDERS, provider as declaredProvider } from '../support/providers';
 
 const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 10);
 const SECONDS = positiveNumber('BENCH_SECONDS', 5);
@@ -77,12 +79,6 @@ function sleep(ms: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // What is sent
 
-const fixture = (provider: string, file: string): Buffer =>
-	fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', provider, file));
-
-const hmac = (secret: string, body: Buffer, encoding: 'hex' | 'base64' = 'hex'): string =>
-	createHmac('sha256', secret).update(body).digest(encoding);
-
 interface Provider {
 	key: string;
 	label: string;
@@ -94,107 +90,44 @@ interface Provider {
 	headers: Record<string, string>;
 }
 
-const SITEMARK_SECRET = 'bench-sitemark-secret-2c91';
+const secretOf = (key: string): string => `bench-${key}-secret`;
+const SITEMARK_SECRET = secretOf('sitemark');
 const FORGING_SECRET = 'not-the-secret';
-/** The account API key in the documented SiteCapture sample: the credential holds the same one. */
-const SITECAPTURE_API_KEY = 'sc_live_4f9a2c7e1b';
 
-/** Each provider's documented sample, signed as the provider signs (nodes/<Provider>/<Provider>Provider.ts). */
+/**
+ * Each provider of the one provider list with its first documented sample, signed as the provider
+ * signs (the one signer); a provider with XML samples also as XML when BENCH_XML=1. The credential
+ * holds what the sample carries of it (SiteCapture's API key).
+ */
 function providers(): Provider[] {
-	const json = { 'content-type': 'application/json' };
-	const sitemark = fixture('sitemark', 'job.completed.json');
-	const sitemarks = fixture('sitemarks', 'comment.created.json');
-	const sitecapture = fixture('sitecapture', 'status_change.json');
-	const sitemapJson = fixture('sitemapxml', 'crawl.error.json');
-	const sitemapXml = fixture('sitemapxml', 'crawl.error.xml');
-	const contentspal = fixture('contentspal', 'job.created.json');
-	const list: Provider[] = [
-		{
-			key: 'sitemark',
-			label: 'Sitemark',
-			node: 'sitemarkTrigger',
-			credentialType: 'sitemarkWebhookApi',
-			credentialData: { webhookSecret: SITEMARK_SECRET },
-			parameters: { events: ['job.completed'], options: {} },
-			body: sitemark,
-			// Lowercase hex, no prefix, X-Sitemark-Signature.
-			headers: { ...json, 'x-sitemark-signature': hmac(SITEMARK_SECRET, sitemark) },
-		},
-		{
-			key: 'sitemarks',
-			label: 'Sitemarks',
-			node: 'sitemarksTrigger',
-			credentialType: 'sitemarksWebhookApi',
-			credentialData: { webhookSecret: 'bench-sitemarks-secret-81fa' },
-			parameters: { events: ['comment.created'], options: {} },
-			body: sitemarks,
-			// Hex, no prefix, X-Webhook-Signature; X-Webhook-Event names the event.
-			headers: {
-				...json,
-				'x-webhook-signature': hmac('bench-sitemarks-secret-81fa', sitemarks),
-				'x-webhook-event': 'comment.created',
-			},
-		},
-		{
-			key: 'sitecapture',
-			label: 'SiteCapture',
-			node: 'siteCaptureTrigger',
-			credentialType: 'siteCaptureWebhookApi',
-			credentialData: { webhookSecret: 'bench-sitecapture-hmac-secret-07d2', apiKey: SITECAPTURE_API_KEY },
-			parameters: { events: ['status_change'], options: {} },
-			body: sitecapture,
-			// x-hmac-hash, HMAC-SHA256 of the body (hex; base64 is accepted too); api_key in the body.
-			headers: { ...json, 'x-hmac-hash': hmac('bench-sitecapture-hmac-secret-07d2', sitecapture) },
-		},
-		{
-			key: 'sitemapxml',
-			label: 'Sitemap.xml (JSON)',
-			node: 'sitemapXmlTrigger',
-			credentialType: 'sitemapXmlWebhookApi',
-			credentialData: { webhookSecret: 'bench-sitemapxml-secret-5be0' },
+	const list: Provider[] = [];
+	for (const declared of PROVIDERS) {
+		const secret = secretOf(declared.key);
+		const sample = firstSample(declared);
+		const body = fs.readFileSync(sample.file);
+		const hasXml = declared.samples.some((candidate) => candidate.format === 'xml');
+		const entry: Provider = {
+			key: declared.key,
+			label: hasXml ? `${declared.facts.name} (JSON)` : declared.facts.name,
+			node: declared.nodeName,
+			credentialType: declared.credentialType,
+			credentialData: credentialData(declared, secret, 'bench'),
 			// The same sample over and over would be dropped as a retry after the first: every
 			// delivery must start the workflow, as a stream of distinct deliveries would.
-			parameters: { events: ['crawl.error'], dropDuplicates: false, options: {} },
-			body: sitemapJson,
-			// `sha256=` + hex in X-Sitemap-Signature; X-Sitemap-Event names the event.
-			headers: {
-				...json,
-				'x-sitemap-signature': `sha256=${hmac('bench-sitemapxml-secret-5be0', sitemapJson)}`,
-				'x-sitemap-event': 'crawl.error',
-			},
-		},
-		{
-			key: 'contentspal',
-			label: 'ContentsPal',
-			node: 'contentsPalTrigger',
-			credentialType: 'contentsPalWebhookApi',
-			credentialData: { webhookSecret: 'bench-contentspal-secret-e44c' },
-			parameters: { events: ['job.created'], options: {} },
-			body: contentspal,
-			// `sha256=` + hex in X-Webhook-Signature; X-Webhook-Event names the event.
-			headers: {
-				...json,
-				'x-webhook-signature': `sha256=${hmac('bench-contentspal-secret-e44c', contentspal)}`,
-				'x-webhook-event': 'job.created',
-			},
-		},
-	];
-	if (WITH_XML) {
-		// The same trigger and credential as the JSON entry; only the body and its content type differ.
-		const json = list.find((provider) => provider.key === 'sitemapxml')!;
-		list.splice(4, 0, {
-			...json,
-			key: 'sitemapxml-xml',
-			label: 'Sitemap.xml (XML)',
-			body: sitemapXml,
-			headers: {
-				...json.headers,
-				'content-type': 'application/xml',
-				'x-sitemap-signature': `sha256=${hmac(json.credentialData.webhookSecret, sitemapXml)}`,
-			},
-		});
+			parameters: { events: [sample.event], dropDuplicates: false, options: {} },
+			body,
+			headers: signedHeaders(declared, body, secret),
+		};
+		list.push(entry);
+		if (WITH_XML && hasXml) {
+			// The same trigger and credential as the JSON entry; only the body and its content type differ.
+			const xml = fs.readFileSync(firstSample(declared, 'xml').file);
+			list.push({ ...entry, key: `${declared.key}-xml`, label: `${declared.facts.name} (XML)`, body: xml, headers: signedHeaders(declared, xml, secret) });
+		}
 	}
-	return list;
+	// Sitemark first: the hand-built recipes and the forged deliveries are measured against it.
+	const sitemarkFirst = list.findIndex((entry) => entry.key === 'sitemark');
+	return [...list.splice(sitemarkFirst, 1), ...list];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -586,7 +519,7 @@ async function main(): Promise<void> {
 			}
 		}
 		const sitemark = list[0];
-		const forgedHeaders = { ...sitemark.headers, 'x-sitemark-signature': hmac(FORGING_SECRET, sitemark.body) };
+		const forgedHeaders = signedHeaders(declaredProvider('sitemark'), sitemark.body, FORGING_SECRET);
 
 		// -- B and C, with Sitemark's request bytes
 		const bPath = randomUUID();
