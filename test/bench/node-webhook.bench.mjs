@@ -1,26 +1,42 @@
 #!/usr/bin/env node
 // Microbenchmark of each trigger's webhook() (the built package, with a minimal recording context)
 // against the bare HMAC-SHA256 of the same bytes, at 1 KB, 64 KB, 1 MB and 16 MB. Prints one table.
-import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 import { Bench } from 'tinybench';
 
 const require = createRequire(import.meta.url);
-const dist = (file) => require(`../../dist/nodes/${file}`);
+// The one provider list and the one signer, as `npm run bench` compiles them (with the benchmark's
+// TypeScript, into .dev-build/); the list loads the built package from dist/.
+const { PROVIDERS, provider: declared } = require('../../.dev-build/test/support/providers.js');
+const { firstSample, sampleText } = require('../../.dev-build/test/support/deliveries.js');
+const { hmacSha256, signatureFor } = require('../../.dev-build/test/support/signer.js');
+/** A provider's trigger and how it signs and names events, from its facts: `{ node, header, prefix, eventHeader }`. */
+const facts = (key) => {
+	const provider = declared(key);
+	const { header, prefix } = provider.facts.signature;
+	return { node: provider.node(), header, prefix, ...(provider.facts.eventHeader ? { eventHeader: provider.facts.eventHeader } : {}) };
+};
 const SECRET = 'bench-secret';
 const API_KEY = 'bench-api-key';
 const SIZES = (process.env.BENCH_SIZES ?? '1024,65536,1048576,16777216').split(',').map(Number);
 
 const triggers = [
-	{ name: 'Sitemark', node: new (dist('Sitemark/SitemarkTrigger.node.js').SitemarkTrigger)(), header: 'x-sitemark-signature', prefix: '', event: 'job.completed', envelope: (data) => ({ event: 'job.completed', created_at: '2026-05-28T18:32:00Z', data }) },
-	{ name: 'Sitemarks', node: new (dist('Sitemarks/SitemarksTrigger.node.js').SitemarksTrigger)(), header: 'x-webhook-signature', prefix: '', event: 'comment.created', eventHeader: 'x-webhook-event', envelope: (payload) => ({ event: 'comment.created', payload, timestamp: '2026-03-22T14:30:00.000Z' }) },
-	{ name: 'SiteCapture', node: new (dist('SiteCapture/SiteCaptureTrigger.node.js').SiteCaptureTrigger)(), header: 'x-hmac-hash', prefix: '', event: 'status_change', envelope: (notes) => ({ project_id: 3057, status: 'Complete', workflow_state: 'COMPLETE', api_key: API_KEY, event: 'status_change', notes }) },
-	{ name: 'Sitemap.xml (JSON)', node: new (dist('SitemapXml/SitemapXmlTrigger.node.js').SitemapXmlTrigger)(), header: 'x-sitemap-signature', prefix: 'sha256=', event: 'crawl.error', eventHeader: 'x-sitemap-event', parameters: { dropDuplicates: false }, envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
-	{ name: 'Sitemap.xml (XML)', xml: true, node: new (dist('SitemapXml/SitemapXmlTrigger.node.js').SitemapXmlTrigger)(), header: 'x-sitemap-signature', prefix: 'sha256=', event: 'crawl.error', eventHeader: 'x-sitemap-event', parameters: { dropDuplicates: false } },
-	{ name: 'Sitemap.xml (JSON, dedup of 5,000)', dedup: true, node: new (dist('SitemapXml/SitemapXmlTrigger.node.js').SitemapXmlTrigger)(), header: 'x-sitemap-signature', prefix: 'sha256=', event: 'crawl.error', eventHeader: 'x-sitemap-event', parameters: { dropDuplicates: true }, envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
-	{ name: 'ContentsPal', node: new (dist('ContentsPal/ContentsPalTrigger.node.js').ContentsPalTrigger)(), header: 'x-webhook-signature', prefix: 'sha256=', event: 'job.created', eventHeader: 'x-webhook-event', envelope: (notes) => ({ event: 'job.created', timestamp: '2026-03-03T14:30:00.000Z', organizationId: 'abc123', job: { id: 'job-uuid', name: 'Bench', ownerUserId: 'u', createdAt: 'x', updatedAt: 'y', notes } }) },
+	{ name: 'Sitemark', ...facts('sitemark'), event: 'job.completed', envelope: (data) => ({ event: 'job.completed', created_at: '2026-05-28T18:32:00Z', data }) },
+	{ name: 'Sitemarks', ...facts('sitemarks'), event: 'comment.created', envelope: (payload) => ({ event: 'comment.created', payload, timestamp: '2026-03-22T14:30:00.000Z' }) },
+	{ name: 'SiteCapture', ...facts('sitecapture'), event: 'status_change', envelope: (notes) => ({ project_id: 3057, status: 'Complete', workflow_state: 'COMPLETE', api_key: API_KEY, event: 'status_change', notes }) },
+	{ name: 'Sitemap.xml (JSON)', ...facts('sitemapxml'), event: 'crawl.error', parameters: { dropDuplicates: false }, envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
+	{ name: 'Sitemap.xml (XML)', xml: true, ...facts('sitemapxml'), event: 'crawl.error', parameters: { dropDuplicates: false } },
+	{ name: 'Sitemap.xml (JSON, dedup of 5,000)', dedup: true, ...facts('sitemapxml'), event: 'crawl.error', parameters: { dropDuplicates: true }, envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
+	{ name: 'ContentsPal', ...facts('contentspal'), event: 'job.created', envelope: (notes) => ({ event: 'job.created', timestamp: '2026-03-03T14:30:00.000Z', organizationId: 'abc123', job: { id: 'job-uuid', name: 'Bench', ownerUserId: 'u', createdAt: 'x', updatedAt: 'y', notes } }) },
 ];
+// A provider without an entry above is measured on its first sample, the records in a field of their own.
+for (const provider of PROVIDERS) {
+	if (triggers.some((trigger) => trigger.node.description.name === provider.nodeName)) continue;
+	const sample = firstSample(provider);
+	const body = JSON.parse(sampleText(provider, sample));
+	triggers.push({ name: provider.facts.name, ...facts(provider.key), event: sample.event, parameters: { dropDuplicates: false }, envelope: (records) => ({ ...body, bench_padding: records }) });
+}
 
 /** A realistic body of about `size` bytes: the envelope with a list of records filling it. */
 function jsonBody(trigger, size) {
@@ -61,8 +77,8 @@ for (const size of SIZES) {
 	const iterations = size >= 16 * 1024 * 1024 ? 10 : size >= 1024 * 1024 ? 40 : 400;
 	for (const trigger of triggers) {
 		const body = trigger.xml ? xmlBody(size) : jsonBody(trigger, size);
-		const signature = createHmac('sha256', SECRET).update(body).digest('hex');
-		const headers = { [trigger.header]: `${trigger.prefix}${signature}`, 'content-type': trigger.xml ? 'application/xml' : 'application/json' };
+		const signature = signatureFor(SECRET, body, { encoding: 'hex', prefix: trigger.prefix });
+		const headers = { [trigger.header]: signature, 'content-type': trigger.xml ? 'application/xml' : 'application/json' };
 		if (trigger.eventHeader) headers[trigger.eventHeader] = trigger.event;
 		// The duplicate store full with 5,000 ids, as after a busy three days; every call adds one more.
 		const staticData = trigger.dedup
@@ -73,7 +89,7 @@ for (const size of SIZES) {
 		if (!check.workflowData) throw new Error(`${trigger.name} did not start on its benchmark body`);
 
 		const bench = new Bench({ iterations, warmupIterations: Math.ceil(iterations / 10), time: 0 });
-		bench.add('hmac', () => createHmac('sha256', SECRET).update(body).digest());
+		bench.add('hmac', () => hmacSha256(SECRET, body));
 		// With the store full, every call searches all 5,000 ids (the same id is then found last).
 		bench.add('webhook', async () => {
 			await trigger.node.webhook.call(ctx);
