@@ -1,7 +1,12 @@
-import { ContentsPalWebhookApi } from '../../../credentials/ContentsPalWebhookApi.credentials';
 import { ContentsPalTrigger } from '../../../nodes/ContentsPal/ContentsPalTrigger.node';
-import { deliver, fixture, hmacHex, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
-import { ACK, expectIgnored, expectMalformed, expectRefused, hookContext } from '../helpers/expectations';
+import { hmacSha256, signatureFor } from '../../support/signer';
+import { deliver, fixture, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
+import { ACK, expectIgnored, expectMalformed, expectRefused } from '../helpers/expectations';
+
+/**
+ * ContentsPal's own: its documented payloads and signature, unsigned deliveries, Watched Fields
+ * and its item. The shared pipeline is tested in shared/deliveryPipeline.
+ */
 
 const SECRET = 'cp_signing_secret_7e21b0c4';
 const PREVIOUS_SECRET = 'cp_signing_secret_old_39af';
@@ -29,7 +34,7 @@ function updatedWith(changes: Record<string, unknown>): string {
 
 /** ContentsPal's own signature: `sha256=` and the hex HMAC-SHA256 of the raw body. */
 function contentsPalSignature(body: Buffer | string, secret = SECRET): string {
-	return `sha256=${hmacHex(body, secret)}`;
+	return signatureFor(secret, body, { prefix: 'sha256=' });
 }
 
 function headersFor(event: string, signature: string | undefined): Record<string, string> {
@@ -79,9 +84,6 @@ function expectStarted(outcome: DeliveryOutcome, item: Record<string, unknown>):
 	expect(outcome.result.noWebhookResponse).toBeUndefined();
 	expect(outcome.items).toEqual([item]);
 }
-
-
-
 
 describe('the ContentsPal fixtures', () => {
 	const job = {
@@ -144,30 +146,6 @@ describe('ContentsPalTrigger description', () => {
 		expect([...(property?.default as string[])].sort()).toEqual([...events].sort());
 	});
 
-	it('names a credential test that the node provides', () => {
-		const testedBy = node.description.credentials?.[0].testedBy;
-		expect(testedBy).toBe('checkSigningCredential');
-		expect(typeof node.methods.credentialTest[testedBy as 'checkSigningCredential']).toBe('function');
-	});
-
-	it('declares one POST webhook answered on receipt and an optional credential', () => {
-		expect(node.description.webhooks).toEqual([
-			expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }),
-		]);
-		expect(node.description.credentials).toEqual([
-			expect.objectContaining({ name: 'contentsPalWebhookApi', required: false }),
-		]);
-		expect(new ContentsPalWebhookApi().name).toBe('contentsPalWebhookApi');
-	});
-
-	it('has an acceptUnsignedDeliveries switch, off by default, whose description warns of the risk', () => {
-		const property = node.description.properties.find((p) => p.name === 'acceptUnsignedDeliveries');
-		expect(property).toBeDefined();
-		expect(property?.type).toBe('boolean');
-		expect(property?.default).toBe(false);
-		expect(property?.description).toContain('Anyone');
-	});
-
 	it('offers Watched Fields with the three documented fields, none by default', () => {
 		const options = node.description.properties.find((p) => p.name === 'options');
 		const watched = options?.options?.find((o) => 'name' in o && o.name === 'watchedFields') as
@@ -191,16 +169,6 @@ describe('ContentsPalTrigger webhook()', () => {
 			expect(outcome.logs.filter((l) => l.level === 'warn')).toEqual([]);
 		});
 
-		it('is acknowledged with 200 and starts nothing when its event is not selected', async () => {
-			const outcome = await signed(body, { parameters: { events: events.filter((e) => e !== event) } });
-			expectIgnored(outcome);
-			expect(outcome.logs.some((l) => l.message.includes('not selected'))).toBe(true);
-		});
-
-		it('without the X-Webhook-Event header, uses the event named in the body', async () => {
-			const outcome = await signed(body, { headers: { [SIGNATURE]: contentsPalSignature(body) } });
-			expectStarted(outcome, parsed(body));
-		});
 	});
 
 	describe('optional fields absent', () => {
@@ -226,83 +194,17 @@ describe('ContentsPalTrigger webhook()', () => {
 		});
 	});
 
-	it('refuses with 400 a verified delivery whose header and body name different events', async () => {
-		const outcome = await signed(created, { headers: headersFor('job.deleted', contentsPalSignature(created)) });
-		expectMalformed(outcome);
-		expect(outcome.logs.some((l) => l.level === 'warn' && l.message.includes('different events'))).toBe(true);
-	});
+	describe('refuses with 401 a signature in any form ContentsPal does not send', () => {
+		const good = hmacSha256(SECRET, created);
 
-	it('acknowledges without parsing a verified body whose X-Webhook-Event names an unselected event', async () => {
-		const notJson = '{"event":"job.deleted",';
-		const outcome = await signed(notJson, {
-			headers: headersFor('job.deleted', contentsPalSignature(notJson)),
-			parameters: { events: ['job.created'] },
+		it.each([
+			['a bare hex signature without sha256=', good],
+			['an upper-case SHA256= prefix', `SHA256=${good}`],
+			['a base64 digest behind sha256=', `sha256=${hmacSha256(SECRET, created, 'base64')}`],
+		])('%s', async (_name, signature) => {
+			const outcome = await signed(created, { headers: { 'X-Webhook-Signature': signature, 'X-Webhook-Event': 'job.created' } });
+			expectRefused(outcome, 401, 'ContentsPal', 'expected format');
 		});
-		expectIgnored(outcome);
-	});
-
-	describe.each([
-		['invalid JSON', '{"event": "job.created",'],
-		['a JSON array', '[{"event":"job.created"}]'],
-		['null', 'null'],
-		['an object without event', '{"organizationId":"abc123","job":{}}'],
-		['an empty body', ''],
-	])('a verified body that is %s', (_name, text) => {
-		it('gets 400 and starts nothing', async () => {
-			expectMalformed(
-				await signed(text, { headers: headersFor('job.created', contentsPalSignature(text)) }),
-			);
-		});
-	});
-
-	describe('refuses with 401, starts nothing and logs why', () => {
-		const body = created;
-		const good = hmacHex(body, SECRET);
-		const tampered = Buffer.from(body.toString('utf8').replace('Fire Damage', 'Water Damage'));
-		const withSignature = (signature: string | string[]): Partial<DeliverySetup> => ({
-			headers: { ...headersFor('job.created', undefined), [SIGNATURE]: signature },
-		});
-
-		it.each<[string, Partial<DeliverySetup>, string]>([
-			['a signature made with another secret', withSignature(contentsPalSignature(body, 'not-the-secret')), 'does not match'],
-			['a tampered body', { body: tampered }, 'does not match'],
-			['a re-serialised body', { body: JSON.stringify(parsed(body)) }, 'does not match'],
-			['a bare hex signature without sha256=', withSignature(good), 'expected format'],
-			['a sha1= prefix', withSignature(`sha1=${good}`), 'expected format'],
-			['an upper-case SHA256= prefix', withSignature(`SHA256=${good}`), 'expected format'],
-			['a base64 digest behind sha256=', withSignature(`sha256=${Buffer.from(good, 'hex').toString('base64')}`), 'expected format'],
-			['a truncated signature', withSignature(`sha256=${good.slice(0, 63)}`), 'expected format'],
-			['only the prefix', withSignature('sha256='), 'expected format'],
-			['no signature header', { headers: headersFor('job.created', undefined) }, 'is missing'],
-			['an empty signature header', withSignature(''), 'is missing'],
-			['a repeated signature header', withSignature([`sha256=${good}`, `sha256=${good}`]), 'more than once'],
-			['no secret in the credential', { credentials: { webhookSecret: '' } }, 'no signing secret'],
-			['no credential at all', { credentials: null }, 'no signing secret'],
-			['no raw body', { withoutRawBody: true }, 'raw request body'],
-		])('%s', async (_name, overrides, reason) => {
-			expectRefused(await signed(body, overrides), 401, 'ContentsPal', reason);
-		});
-
-		it('never puts the secret or the expected digest in a log line or the response', async () => {
-			const outcomes = await Promise.all([
-				signed(tampered, { headers: headersFor('job.created', `sha256=${good}`) }),
-				signed(body, withSignature(good)),
-			]);
-			expect(outcomes.map((o) => o.status)).toEqual([401, 401]);
-			const written = JSON.stringify(outcomes.map((o) => [o.logs, o.responseBody, o.result]));
-			expect(written).not.toContain(SECRET);
-			expect(written).not.toContain(hmacHex(tampered, SECRET));
-			expect(written).not.toContain(good);
-		});
-	});
-
-	it('accepts a delivery signed with the previous secret during rotation and logs it', async () => {
-		const outcome = await signed(updated, {
-			headers: headersFor('job.updated', contentsPalSignature(updated, PREVIOUS_SECRET)),
-			credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET },
-		});
-		expectStarted(outcome, parsed(updated));
-		expect(outcome.logs.some((l) => l.level === 'info' && l.message.includes('previous secret'))).toBe(true);
 	});
 
 	describe('unsigned deliveries', () => {
@@ -484,54 +386,4 @@ describe('ContentsPalTrigger webhook()', () => {
 		});
 	});
 
-	describe('the Include Headers option', () => {
-		it('adds the request headers, keeping User-Agent and X-Webhook-Event and leaving out the signature', async () => {
-			const outcome = await signed(updated, {
-				headers: {
-					'Content-Type': 'application/json',
-					'User-Agent': USER_AGENT,
-					'X-Webhook-Event': 'job.updated',
-					'X-Webhook-Signature': contentsPalSignature(updated),
-				},
-				parameters: { options: { includeHeaders: true } },
-			});
-			expect(outcome.status).toBe(200);
-			expect(outcome.items?.[0].headers).toEqual({
-				'content-type': 'application/json',
-				'user-agent': USER_AGENT,
-				'x-webhook-event': 'job.updated',
-			});
-			expect(JSON.stringify(outcome.items)).not.toContain(hmacHex(updated, SECRET));
-		});
-
-		it('leaves headers out by default', async () => {
-			expect((await signed(updated)).items?.[0]).not.toHaveProperty('headers');
-		});
-	});
-});
-
-describe('ContentsPalTrigger activation (webhookMethods.default.create)', () => {
-	const hooks = node.webhookMethods.default;
-
-	it('activates with a secret', async () => {
-		await expect(hooks.create.call(hookContext({ webhookSecret: SECRET }))).resolves.toBe(true);
-	});
-
-	it('refuses to activate without a credential unless unsigned deliveries are accepted', async () => {
-		await expect(hooks.create.call(hookContext(null))).rejects.toThrow('Select a ContentsPal credential');
-		await expect(hooks.create.call(hookContext(null, { acceptUnsignedDeliveries: false }))).rejects.toThrow();
-	});
-
-	it('refuses to activate with an empty secret unless unsigned deliveries are accepted', async () => {
-		await expect(hooks.create.call(hookContext({ webhookSecret: '' }))).rejects.toThrow(
-			'ContentsPal credential has no signing secret',
-		);
-	});
-
-	it('activates without a secret when acceptUnsignedDeliveries is on', async () => {
-		await expect(hooks.create.call(hookContext(null, { acceptUnsignedDeliveries: true }))).resolves.toBe(true);
-		await expect(
-			hooks.create.call(hookContext({ webhookSecret: '' }, { acceptUnsignedDeliveries: true })),
-		).resolves.toBe(true);
-	});
 });

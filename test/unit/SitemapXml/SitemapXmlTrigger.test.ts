@@ -2,20 +2,26 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_REMEMBERED_DELIVERIES, rememberedCount } from '../../../nodes/shared/acceptedDeliveries';
 import { SitemapXmlTrigger } from '../../../nodes/SitemapXml/SitemapXmlTrigger.node';
-import { deliver, fixture, hmacHex, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
+import { hmacSha256, signatureFor } from '../../support/signer';
+import { expectRefused } from '../helpers/expectations';
+import { deliver, fixture, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
+
+/**
+ * Sitemap.xml's own: its documented events and signature, the XML form, duplicates recognised by
+ * their id, and its item. The shared pipeline is tested in shared/deliveryPipeline and
+ * shared/replayedDeliveries.
+ */
 
 const SECRET = 'sitemapxml-test-secret';
-const PREVIOUS_SECRET = 'sitemapxml-old-secret';
 const node = new SitemapXmlTrigger();
 const events = ['sitemap.generated', 'sitemap.updated', 'indexing.completed', 'crawl.error', 'quota.warning'] as const;
 const formats = ['json', 'xml'] as const;
 
-const REJECTED = { error: 'Webhook delivery rejected' };
 const NOT_UNDERSTOOD = { error: 'Webhook payload not understood' };
 const ACKNOWLEDGED = { received: true };
 
 function sign(body: Buffer | string, secret = SECRET): string {
-	return `sha256=${hmacHex(body, secret)}`;
+	return signatureFor(secret, body, { prefix: 'sha256=' });
 }
 
 /** The event a body names, read from it, so a hand-written body gets the header the provider would send. */
@@ -71,19 +77,6 @@ describe('SitemapXmlTrigger description', () => {
 		expect([...((property?.default as string[]) ?? [])].sort()).toEqual([...events].sort());
 	});
 
-	it('drops duplicate deliveries by default', () => {
-		const property = node.description.properties.find((p) => p.name === 'dropDuplicates');
-		expect(property).toEqual(expect.objectContaining({ type: 'boolean', default: true }));
-	});
-
-	it('declares one POST webhook answered on receipt and its credential', () => {
-		expect(node.description.webhooks).toEqual([
-			expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }),
-		]);
-		expect(node.description.credentials).toEqual([
-			expect.objectContaining({ name: 'sitemapXmlWebhookApi', required: true }),
-		]);
-	});
 });
 
 describe('SitemapXmlTrigger webhook()', () => {
@@ -107,11 +100,6 @@ describe('SitemapXmlTrigger webhook()', () => {
 			expect(fromXml.items).toEqual(fromJson.items);
 		});
 
-		it('starts nothing but answers 200 when the event is not selected', async () => {
-			const outcome = await signed(xml, { parameters: { events: events.filter((e) => e !== event) } });
-			expectNothingStarted(outcome, 200, { received: true });
-			expect(outcome.logs.some((l) => l.message.includes('not selected'))).toBe(true);
-		});
 	});
 
 	describe('the XML form', () => {
@@ -189,59 +177,20 @@ describe('SitemapXmlTrigger webhook()', () => {
 		});
 	});
 
-	describe('refuses with 401 and starts nothing', () => {
+	describe('refuses with 401 a signature Sitemap.xml does not send', () => {
 		const body = fixture('sitemapxml', 'sitemap.generated.json');
 		const xml = fixture('sitemapxml', 'sitemap.generated.xml');
-		const digest = hmacHex(body, SECRET);
-		const tampered = Buffer.from(body.toString('utf8').replace('"total_urls": 1247', '"total_urls": 1248'));
+		const digest = hmacSha256(SECRET, body);
 
 		it.each<[string, Partial<DeliverySetup>, string]>([
-			['a signature made with another secret', { headers: { 'x-sitemap-signature': sign(body, 'wrong') } }, 'does not match'],
-			['a tampered body', { body: tampered }, 'does not match'],
-			['the XML form signed as the JSON form', { body: xml, headers: { 'x-sitemap-signature': sign(body) } }, 'does not match'],
-			['a bare hex digest without sha256=', { headers: { 'x-sitemap-signature': digest } }, 'expected format'],
-			['another prefix', { headers: { 'x-sitemap-signature': `sha1=${digest}` } }, 'expected format'],
-			['a base64 digest after sha256=', { headers: { 'x-sitemap-signature': `sha256=${Buffer.from(digest, 'hex').toString('base64')}` } }, 'expected format'],
-			['a truncated digest', { headers: { 'x-sitemap-signature': sign(body).slice(0, -1) } }, 'expected format'],
-			['the docs\' placeholder signature', { headers: { 'x-sitemap-signature': 'sha256=a8f3k9d2m1p7x4q6...' } }, 'expected format'],
-			['the body\'s own signature field', { headers: { 'x-sitemap-signature': JSON.parse(body.toString('utf8')).signature } }, 'does not match'],
-			['no signature header', { headers: { 'x-sitemap-event': 'sitemap.generated' } }, 'is missing'],
-			['an empty signature header', { headers: { 'x-sitemap-signature': '' } }, 'is missing'],
-			['a repeated signature header', { headers: { 'x-sitemap-signature': [sign(body), sign(body)] } }, 'more than once'],
-			['no secret in the credential', { credentials: { webhookSecret: '' } }, 'no signing secret'],
-			['no credential at all', { credentials: null }, 'no signing secret'],
-			['no raw body', { withoutRawBody: true }, 'raw request body'],
+			['the XML form signed as the JSON form', { body: xml, headers: { 'X-Sitemap-Signature': sign(body) } }, 'does not match'],
+			['a bare hex digest without sha256=', { headers: { 'X-Sitemap-Signature': digest } }, 'expected format'],
+			['a base64 digest after sha256=', { headers: { 'X-Sitemap-Signature': `sha256=${hmacSha256(SECRET, body, 'base64')}` } }, 'expected format'],
+			['the docs\' placeholder signature', { headers: { 'X-Sitemap-Signature': 'sha256=a8f3k9d2m1p7x4q6...' } }, 'expected format'],
+			['the body\'s own signature field', { headers: { 'X-Sitemap-Signature': JSON.parse(body.toString('utf8')).signature } }, 'does not match'],
 		])('%s', async (_name, overrides, reason) => {
-			const outcome = await signed(body, overrides);
-			expectNothingStarted(outcome, 401, REJECTED);
-			expect(outcome.logs.find((l) => l.level === 'warn')?.message).toContain(reason);
+			expectRefused(await signed(body, overrides), 401, 'Sitemap.xml', reason);
 		});
-
-		it('never puts the secret or the expected digest in a log line or the response', async () => {
-			const outcome = await signed(tampered, { headers: { 'x-sitemap-signature': sign(body) } });
-			const written = JSON.stringify([outcome.logs, outcome.responseBody]);
-			expect(outcome.status).toBe(401);
-			expect(written).not.toContain(SECRET);
-			expect(written).not.toContain(hmacHex(tampered, SECRET));
-		});
-	});
-
-	it('accepts a delivery signed with the previous secret during rotation and logs it', async () => {
-		const body = fixture('sitemapxml', 'indexing.completed.xml');
-		const outcome = await signed(body, {
-			headers: { 'x-sitemap-signature': sign(body, PREVIOUS_SECRET), 'x-sitemap-event': 'indexing.completed' },
-			credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET },
-		});
-		expectStarted(outcome);
-		expect(outcome.logs.some((l) => l.message.includes('previous secret'))).toBe(true);
-	});
-
-	it('refuses with 400 a verified delivery whose X-Sitemap-Event names another event than its body', async () => {
-		const body = fixture('sitemapxml', 'sitemap.generated.xml');
-		const outcome = await signed(body, {
-			headers: { 'x-sitemap-signature': sign(body), 'x-sitemap-event': 'sitemap.updated' },
-		});
-		expectNothingStarted(outcome, 400, NOT_UNDERSTOOD);
 	});
 
 	describe('duplicate deliveries', () => {
@@ -253,21 +202,13 @@ describe('SitemapXmlTrigger webhook()', () => {
 			expectNothingStarted(retry, 200, { received: true });
 			expect(retry.logs.some((l) => l.message.includes('already accepted'))).toBe(true);
 			expect(rememberedCount(staticData)).toBe(1);
+			expect(Object.values(staticData)).toEqual([expect.objectContaining({ ids: ['whk_2x9k4m8p1q7r3v5z'] })]);
 		});
 
 		it('drops a retry sent in the other format: the id is what counts', async () => {
 			const staticData: IDataObject = {};
 			expectStarted(await signed(fixture('sitemapxml', 'crawl.error.json'), { staticData }));
 			expectNothingStarted(await signed(fixture('sitemapxml', 'crawl.error.xml'), { staticData }), 200, { received: true });
-		});
-
-		it('starts every time when dropDuplicates is off, and records nothing', async () => {
-			const staticData: IDataObject = {};
-			const body = fixture('sitemapxml', 'sitemap.generated.xml');
-			const parameters = { dropDuplicates: false };
-			expectStarted(await signed(body, { staticData, parameters }));
-			expectStarted(await signed(body, { staticData, parameters }));
-			expect(rememberedCount(staticData)).toBe(0);
 		});
 
 		it('deduplicates by event_id when there is no id', async () => {
@@ -300,69 +241,6 @@ describe('SitemapXmlTrigger webhook()', () => {
 			expectNothingStarted(await signed(xml, { staticData }), 200, { received: true });
 		});
 
-		it('starts once for copies n8n handles at once, each request with its own copy of the static data', async () => {
-			const workflowId = `workflow-simultaneous-${Date.now()}`;
-			const body = fixture('sitemapxml', 'sitemap.generated.json');
-			const copies = await Promise.all([1, 2, 3].map(() => signed(body, { workflowId, staticData: {} })));
-			expect(copies.filter((copy) => copy.items !== undefined)).toHaveLength(1);
-			for (const copy of copies) expect(copy.status).toBe(200);
-		});
-
-		it('remembers test deliveries apart from production ones, and starts a test sample every time it is sent', async () => {
-			const workflowId = `workflow-modes-${Date.now()}`;
-			const body = fixture('sitemapxml', 'crawl.error.json');
-			// Each "Listen for test event" session starts from the stored static data, which test runs never change.
-			expectStarted(await signed(body, { workflowId, staticData: {}, mode: 'manual' }));
-			expectStarted(await signed(body, { workflowId, staticData: {}, mode: 'manual' }));
-			expectStarted(await signed(body, { workflowId, staticData: {}, mode: 'webhook' }));
-			expectNothingStarted(await signed(body, { workflowId, staticData: {}, mode: 'webhook' }), 200, { received: true });
-		});
-
-		it('writes the accepted ids again when n8n reads the acknowledgement, with ids other requests accepted meanwhile', async () => {
-			// n8n 2.x records the execution before it reads the acknowledgement and saves the static
-			// data, and recording marks the static data unchanged: only a write made then is saved.
-			const workflowId = `workflow-acknowledgement-${Date.now()}`;
-			const first: IDataObject = {};
-			const second: IDataObject = {};
-			const one = await signed(fixture('sitemapxml', 'sitemap.generated.json'), { workflowId, staticData: first });
-			expectStarted(one);
-			const [key] = Object.keys(first);
-			const storedIds = (data: IDataObject) => (data[key] as { ids: string[] }).ids;
-			expect(storedIds(first)).toEqual(['whk_2x9k4m8p1q7r3v5z']);
-			expectStarted(await signed(fixture('sitemapxml', 'crawl.error.json'), { workflowId, staticData: second }));
-			// Stand in for n8n's second look at the static data: the first request's record as loaded.
-			first[key] = { ids: [], acceptedAt: [] };
-			expect(one.result.webhookResponse).toEqual({ received: true });
-			expect(storedIds(first).sort()).toEqual([...storedIds(second)].sort());
-			expect(storedIds(first)).toHaveLength(2);
-			expect(storedIds(first)).toContain('whk_2x9k4m8p1q7r3v5z');
-		});
-
-		it('starts the retry of a delivery n8n failed to record (it answered 500)', async () => {
-			const workflowId = `workflow-host-fails-${Date.now()}`;
-			const body = fixture('sitemapxml', 'indexing.completed.json');
-			const failed = await signed(body, { workflowId, staticData: {}, hostFails: true });
-			expect(failed.status).toBe(500);
-			expectStarted(await signed(body, { workflowId, staticData: {} }));
-			expectNothingStarted(await signed(body, { workflowId, staticData: {} }), 200, { received: true });
-		});
-
-		it('keeps simultaneous copies of one workflow apart from another workflow with the same ids', async () => {
-			const body = fixture('sitemapxml', 'sitemap.updated.json');
-			expectStarted(await signed(body, { workflowId: `workflow-one-${Date.now()}`, staticData: {} }));
-			expectStarted(await signed(body, { workflowId: `workflow-two-${Date.now()}`, staticData: {} }));
-		});
-
-		it('leaves the static data as it was when a duplicate changes nothing (no save of the workflow)', async () => {
-			const staticData: IDataObject = {};
-			const body = fixture('sitemapxml', 'quota.warning.json');
-			expectStarted(await signed(body, { staticData }));
-			const [key] = Object.keys(staticData);
-			const record = staticData[key];
-			expectNothingStarted(await signed(body, { staticData }), 200, { received: true });
-			expect(staticData[key]).toBe(record);
-		});
-
 		it('starts different ids', async () => {
 			const staticData: IDataObject = {};
 			expectStarted(await signed(jsonDelivery('whk_a'), { staticData }));
@@ -392,41 +270,6 @@ describe('SitemapXmlTrigger webhook()', () => {
 			expectStarted(await signed(body.replace('<urls_added>1', '<urls_added>2'), { staticData }));
 		});
 
-		it('does not record the id of a refused (forged) delivery', async () => {
-			const staticData: IDataObject = {};
-			const body = fixture('sitemapxml', 'sitemap.updated.json');
-			const forged = await signed(body, { staticData, headers: { 'x-sitemap-signature': sign(body, 'attacker') } });
-			expectNothingStarted(forged, 401, REJECTED);
-			expect(rememberedCount(staticData)).toBe(0);
-			expectStarted(await signed(body, { staticData }));
-		});
-
-		it('does not record the id of a malformed verified delivery', async () => {
-			const staticData: IDataObject = {};
-			const broken = '<webhook><id>whk_same</id><event>sitemap.generated</event>';
-			expectNothingStarted(await signed(broken, { staticData }), 400, NOT_UNDERSTOOD);
-			expect(rememberedCount(staticData)).toBe(0);
-			expectStarted(await signed(`${broken}</webhook>`, { staticData }));
-		});
-
-		it.each<[string, 'header' | 'body']>([
-			['named by the header', 'header'],
-			['named only in the body', 'body'],
-		])('does not record the id of an unselected event %s', async (_name, where) => {
-			const staticData: IDataObject = {};
-			const body = fixture('sitemapxml', 'quota.warning.json');
-			const headers: Record<string, string> = { 'x-sitemap-signature': sign(body) };
-			if (where === 'header') headers['x-sitemap-event'] = 'quota.warning';
-			const unselected = await signed(body, {
-				staticData,
-				headers,
-				parameters: { events: events.filter((e) => e !== 'quota.warning') },
-			});
-			expectNothingStarted(unselected, 200, { received: true });
-			expect(rememberedCount(staticData)).toBe(0);
-			expectStarted(await signed(body, { staticData }));
-		});
-
 		it(`keeps at most MAX_REMEMBERED_DELIVERIES (${MAX_REMEMBERED_DELIVERIES}) after 6,000 distinct deliveries`, async () => {
 			const staticData: IDataObject = {};
 			const total = MAX_REMEMBERED_DELIVERIES + 1000;
@@ -440,34 +283,6 @@ describe('SitemapXmlTrigger webhook()', () => {
 			// The newest is still dropped; the first, forgotten, would start again.
 			expect((await signed(jsonDelivery(`whk_${total - 1}`), { staticData })).items).toBeUndefined();
 			expectStarted(await signed(jsonDelivery('whk_0'), { staticData }));
-		});
-	});
-
-	describe('the Include Headers option', () => {
-		const body = fixture('sitemapxml', 'sitemap.updated.xml');
-
-		it('adds the request headers without X-Sitemap-Signature', async () => {
-			const outcome = await signed(body, {
-				headers: {
-					'Content-Type': 'application/xml',
-					'User-Agent': 'Sitemap.xml-Webhooks',
-					'X-Sitemap-Signature': sign(body),
-					'X-Sitemap-Event': 'sitemap.updated',
-				},
-				parameters: { options: { includeHeaders: true } },
-			});
-			expectStarted(outcome);
-			expect(outcome.items?.[0].headers).toEqual({
-				'content-type': 'application/xml',
-				'user-agent': 'Sitemap.xml-Webhooks',
-				'x-sitemap-event': 'sitemap.updated',
-			});
-			expect(JSON.stringify(outcome.items)).not.toContain(hmacHex(body, SECRET));
-		});
-
-		it('leaves headers out by default', async () => {
-			const outcome = await signed(body);
-			expect(outcome.items?.[0]).not.toHaveProperty('headers');
 		});
 	});
 });

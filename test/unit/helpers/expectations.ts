@@ -11,6 +11,14 @@ function expectNothingStarted(outcome: DeliveryOutcome): void {
 	expect(outcome.result.workflowData).toBeUndefined();
 }
 
+/** A delivery that starts the workflow with one item, which n8n acknowledges with 200. */
+export function expectStarted(outcome: DeliveryOutcome): void {
+	expect(outcome.status).toBe(200);
+	expect(outcome.responseBody).toEqual(ACK);
+	expect(outcome.result.noWebhookResponse).toBeUndefined();
+	expect(outcome.items).toHaveLength(1);
+}
+
 /** A verified delivery acknowledged with 200 that starts nothing. */
 export function expectIgnored(outcome: DeliveryOutcome): void {
 	expect(outcome.status).toBe(200);
@@ -25,7 +33,7 @@ export function expectRefused(outcome: DeliveryOutcome, status: number, trigger:
 	expectNothingStarted(outcome);
 	const warnings = outcome.logs.filter((line) => line.level === 'warn');
 	expect(warnings).toHaveLength(1);
-	expect(warnings[0].message).toContain(`${trigger} Trigger`);
+	expect(warnings[0].message.startsWith(`${trigger} Trigger `)).toBe(true);
 	expect(warnings[0].message).toContain(reason);
 }
 

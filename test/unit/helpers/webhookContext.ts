@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'crypto';
+import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import type {
@@ -59,14 +59,6 @@ const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 /** The exact bytes of a documented sample payload in test/fixtures. */
 export function fixture(provider: string, file: string): Buffer {
 	return readFileSync(join(FIXTURES, provider, file));
-}
-
-export function hmacHex(body: string | Buffer, secret: string): string {
-	return createHmac('sha256', secret).update(body).digest('hex');
-}
-
-export function hmacBase64(body: string | Buffer, secret: string): string {
-	return createHmac('sha256', secret).update(body).digest('base64');
 }
 
 /**

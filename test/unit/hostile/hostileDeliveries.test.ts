@@ -1,13 +1,10 @@
-import { createHmac } from 'crypto';
 import fc from 'fast-check';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 
-import { ContentsPalTrigger } from '../../../nodes/ContentsPal/ContentsPalTrigger.node';
-import { SiteCaptureTrigger } from '../../../nodes/SiteCapture/SiteCaptureTrigger.node';
-import { SitemapXmlTrigger } from '../../../nodes/SitemapXml/SitemapXmlTrigger.node';
-import { SitemarkTrigger } from '../../../nodes/Sitemark/SitemarkTrigger.node';
-import { SitemarksTrigger } from '../../../nodes/Sitemarks/SitemarksTrigger.node';
-import { deliver, fixture } from '../helpers/webhookContext';
+import { PROVIDERS, type Provider } from '../../support/providers';
+import { hmacSha256, signatureFor as signed, type DigestEncoding } from '../../support/signer';
+import { bytesOf, fieldValues, jsonSamples, nodeOf } from '../helpers/providerDeliveries';
+import { deliver } from '../helpers/webhookContext';
 
 /**
  * Property-based tests of every trigger's webhook() against what a public URL receives:
@@ -17,7 +14,6 @@ import { deliver, fixture } from '../helpers/webhookContext';
 
 const SECRET = 'hostile-test-secret-4d1c';
 const PREVIOUS_SECRET = 'hostile-test-previous-secret-77aa';
-const API_KEY = 'sc_live_hostile_key_9f3e';
 const HOSTILE_RUNS = Number(process.env.HOSTILE_RUNS ?? 8000);
 const GENUINE_RUNS = Number(process.env.GENUINE_RUNS ?? 2000);
 
@@ -26,91 +22,43 @@ interface TriggerUnderTest {
 	node: INodeType;
 	header: string;
 	prefix: string;
-	encodings: Array<'hex' | 'base64'>;
+	encodings: readonly DigestEncoding[];
 	eventHeader?: string;
 	rejectionStatus: number;
 	credentials: Record<string, string>;
+	/** The credential's own fields, which the samples carry (SiteCapture's api_key). */
+	fieldValues: string[];
 	samples: Buffer[];
 	/** The item a genuine delivery of `payload` must produce. */
 	expectedItem: (payload: IDataObject) => IDataObject;
 }
 
-const samples = (provider: string, files: string[]) => files.map((file) => fixture(provider, file));
-const without = (key: string) => (payload: IDataObject) => {
-	const copy = { ...payload };
-	delete copy[key];
-	return copy;
-};
+function underTest(provider: Provider): TriggerUnderTest {
+	const { facts } = provider;
+	const values = fieldValues(provider);
+	return {
+		name: facts.name,
+		node: nodeOf(provider),
+		header: facts.signature.header,
+		prefix: facts.signature.prefix,
+		encodings: facts.signature.encodings,
+		eventHeader: facts.eventHeader,
+		rejectionStatus: facts.rejectionStatus,
+		credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET, ...values },
+		fieldValues: Object.values(values),
+		samples: jsonSamples(provider).map(bytesOf),
+		expectedItem: (payload) => (facts.toItem ? facts.toItem(payload as never) : payload),
+	};
+}
 
-const TRIGGERS: TriggerUnderTest[] = [
-	{
-		name: 'Sitemark',
-		node: new SitemarkTrigger(),
-		header: 'x-sitemark-signature',
-		prefix: '',
-		encodings: ['hex'],
-		rejectionStatus: 400,
-		credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET },
-		samples: samples('sitemark', ['job.completed.json', 'shot.logged.json', 'report.generated.json']),
-		expectedItem: (payload) => payload,
-	},
-	{
-		name: 'Sitemarks',
-		node: new SitemarksTrigger(),
-		header: 'x-webhook-signature',
-		prefix: '',
-		encodings: ['hex'],
-		eventHeader: 'x-webhook-event',
-		rejectionStatus: 401,
-		credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET },
-		samples: samples('sitemarks', ['comment.created.json', 'annotation.created.json', 'markup.deleted.json']),
-		expectedItem: (payload) => payload,
-	},
-	{
-		name: 'SiteCapture',
-		node: new SiteCaptureTrigger(),
-		header: 'x-hmac-hash',
-		prefix: '',
-		encodings: ['hex', 'base64'],
-		rejectionStatus: 401,
-		credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET, apiKey: API_KEY },
-		samples: samples('sitecapture', ['status_change.json', 'status_change.in_review.json']).map((body) =>
-			Buffer.from(JSON.stringify({ ...JSON.parse(body.toString('utf8')), api_key: API_KEY })),
-		),
-		expectedItem: without('api_key'),
-	},
-	{
-		name: 'Sitemap.xml',
-		node: new SitemapXmlTrigger(),
-		header: 'x-sitemap-signature',
-		prefix: 'sha256=',
-		encodings: ['hex'],
-		eventHeader: 'x-sitemap-event',
-		rejectionStatus: 401,
-		credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET },
-		samples: samples('sitemapxml', ['sitemap.generated.json', 'crawl.error.json', 'quota.warning.json']),
-		expectedItem: without('signature'),
-	},
-	{
-		name: 'ContentsPal',
-		node: new ContentsPalTrigger(),
-		header: 'x-webhook-signature',
-		prefix: 'sha256=',
-		encodings: ['hex'],
-		eventHeader: 'x-webhook-event',
-		rejectionStatus: 401,
-		credentials: { webhookSecret: SECRET, previousWebhookSecret: PREVIOUS_SECRET },
-		samples: samples('contentspal', ['job.created.json', 'job.updated.json', 'job.deleted.json']),
-		expectedItem: (payload) => payload,
-	},
-];
+const TRIGGERS = PROVIDERS.map(underTest);
 
-function digest(body: Buffer, secret: string, encoding: 'hex' | 'base64'): string {
-	return createHmac('sha256', secret).update(body).digest(encoding);
+function digest(body: Buffer, secret: string, encoding: DigestEncoding): string {
+	return hmacSha256(secret, body, encoding);
 }
 
 function signatureFor(trigger: TriggerUnderTest, body: Buffer, secret = SECRET, encoding = trigger.encodings[0]) {
-	return `${trigger.prefix}${digest(body, secret, encoding)}`;
+	return signed(secret, body, { encoding, prefix: trigger.prefix });
 }
 
 /** Whether `header` is, by the provider's own rules, a valid signature of `body`. */
@@ -278,7 +226,7 @@ describe.each(TRIGGERS)('$name Trigger webhook() under hostile input', (trigger)
 
 				expect(outcome.status).toBe(200);
 				expect(outcome.items).toEqual([trigger.expectedItem(JSON.parse(body.toString('utf8')))]);
-				expect(JSON.stringify(outcome.items)).not.toContain(API_KEY);
+				for (const value of trigger.fieldValues) expect(JSON.stringify(outcome.items)).not.toContain(value);
 			}),
 			{ numRuns: GENUINE_RUNS },
 		);

@@ -1,7 +1,8 @@
 import { CREDENTIAL_REREAD_INTERVAL_MS, CREDENTIAL_REUSE_MS } from '../../../nodes/shared/credentialReads';
 import { SiteCaptureTrigger } from '../../../nodes/SiteCapture/SiteCaptureTrigger.node';
 import { SitemarkTrigger } from '../../../nodes/Sitemark/SitemarkTrigger.node';
-import { deliver, fixture, hmacHex, type DeliverySetup } from '../helpers/webhookContext';
+import { hmacSha256 } from '../../support/signer';
+import { deliver, fixture, type DeliverySetup } from '../helpers/webhookContext';
 
 const sitemark = new SitemarkTrigger();
 const body = fixture('sitemark', 'job.completed.json');
@@ -13,7 +14,7 @@ function sitemarkCredential(initialSecret: string) {
 	const send = (signingSecret: string, extra: Partial<DeliverySetup> = {}) =>
 		deliver(sitemark, {
 			body,
-			headers: { 'content-type': 'application/json', 'x-sitemark-signature': hmacHex(body, signingSecret) },
+			headers: { 'content-type': 'application/json', 'x-sitemark-signature': hmacSha256(signingSecret, body) },
 			credentialId: credential.id,
 			credentials: { webhookSecret: credential.secret },
 			onCredentialsRead: () => credential.reads++,
@@ -106,7 +107,7 @@ describe('reusing a credential read from n8n', () => {
 			const payload = Buffer.from(JSON.stringify({ project_id: 1, status: 'Complete', workflow_state: 'COMPLETE', api_key: key, event: 'status_change' }));
 			return deliver(node, {
 				body: payload,
-				headers: { 'content-type': 'application/json', 'x-hmac-hash': hmacHex(payload, secret) },
+				headers: { 'content-type': 'application/json', 'x-hmac-hash': hmacSha256(secret, payload) },
 				credentialId: id,
 				credentials: { webhookSecret: secret, apiKey },
 				onCredentialsRead: () => reads++,

@@ -1,5 +1,6 @@
 import { SitemarkTrigger } from '../../../nodes/Sitemark/SitemarkTrigger.node';
-import { deliver, fixture, hmacHex } from '../helpers/webhookContext';
+import { hmacSha256, signatureFor } from '../../support/signer';
+import { deliver, fixture } from '../helpers/webhookContext';
 
 const SECRET = 'shared-delivery-secret';
 const node = new SitemarkTrigger();
@@ -12,7 +13,7 @@ function withContentType(contentType: string | undefined) {
 	return deliver(node, {
 		body,
 		headers: {
-			'x-sitemark-signature': hmacHex(body, SECRET),
+			'x-sitemark-signature': hmacSha256(SECRET, body),
 			...(contentType === undefined ? {} : { 'content-type': contentType }),
 		},
 		credentials: { webhookSecret: SECRET },
@@ -44,7 +45,7 @@ describe('which parse of a verified body becomes the item', () => {
 	it('parses the raw bytes when the host left an empty object', async () => {
 		const outcome = await deliver(node, {
 			body,
-			headers: { 'x-sitemark-signature': hmacHex(body, SECRET), 'content-type': 'application/json' },
+			headers: { 'x-sitemark-signature': hmacSha256(SECRET, body), 'content-type': 'application/json' },
 			credentials: { webhookSecret: SECRET },
 			hostParsedBody: {},
 		});
@@ -55,7 +56,7 @@ describe('which parse of a verified body becomes the item', () => {
 		const host = { ...sent };
 		const outcome = await deliver(node, {
 			body,
-			headers: { 'x-sitemark-signature': hmacHex(body, SECRET), 'content-type': 'application/json' },
+			headers: { 'x-sitemark-signature': hmacSha256(SECRET, body), 'content-type': 'application/json' },
 			credentials: { webhookSecret: SECRET },
 			parameters: { options: { includeHeaders: true } },
 			hostParsedBody: host,
@@ -77,7 +78,7 @@ describe('an unexpected failure inside the trigger', () => {
 		const xmlBody = fixture('sitemapxml', 'sitemap.generated.xml');
 		const outcome = await deliver(new SitemapXmlTrigger(), {
 			body: xmlBody,
-			headers: { 'x-sitemap-signature': `sha256=${hmacHex(xmlBody, SECRET)}`, 'x-sitemap-event': 'sitemap.generated' },
+			headers: { 'x-sitemap-signature': signatureFor(SECRET, xmlBody, { prefix: 'sha256=' }), 'x-sitemap-event': 'sitemap.generated' },
 			credentials: { webhookSecret: SECRET },
 			staticData,
 		});
