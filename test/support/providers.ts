@@ -51,7 +51,8 @@ interface PackageJson {
 	n8n: { nodes: string[]; credentials: string[] };
 }
 
-const fromSource = (globalThis as { jest?: unknown }).jest !== undefined;
+// Jest sets JEST_WORKER_ID in every process that runs tests (its `jest` object is not a global).
+const fromSource = process.env.JEST_WORKER_ID !== undefined;
 
 /** Loads a built file of the package named in the `n8n` block: its source under jest, else itself. */
 function load(declared: string): Record<string, unknown> {
