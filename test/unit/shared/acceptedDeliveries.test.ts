@@ -244,21 +244,17 @@ describe('isDuplicateElseRemember', () => {
 		const newScope = () => `webhook:workflow-${++scopeCount}:node-1`;
 		/** What n8n loaded for a request: a copy of the stored static data. */
 		const copyOf = (stored: IDataObject): IDataObject => JSON.parse(JSON.stringify(stored)) as IDataObject;
+		/** A new scope and two requests' copies of its (empty) stored static data. */
+		const twoCopies = () => ({ scope: newScope(), first: copyOf({}), second: copyOf({}) });
 
 		it('a copy arriving while the first is in flight (neither saved yet) is a duplicate', () => {
-			const scope = newScope();
-			const stored: IDataObject = {};
-			const first = copyOf(stored);
-			const second = copyOf(stored);
+			const { scope, first, second } = twoCopies();
 			expect(isDuplicateElseRemember(first, 'whk_a', T0, scope)).toBe(false);
 			expect(isDuplicateElseRemember(second, 'whk_a', T0 + 1, scope)).toBe(true);
 		});
 
 		it('two ids accepted from two copies: the copy of the request handled later holds both', () => {
-			const scope = newScope();
-			const stored: IDataObject = {};
-			const first = copyOf(stored);
-			const second = copyOf(stored);
+			const { scope, first, second } = twoCopies();
 			expect(isDuplicateElseRemember(first, 'whk_a', T0, scope)).toBe(false);
 			expect(isDuplicateElseRemember(second, 'whk_b', T0 + 1, scope)).toBe(false);
 			// The request checked later (`second`) carries both ids; saved last, it is what a restart reads back.

@@ -23,6 +23,15 @@ function sitemarkCredential(initialSecret: string) {
 	return { credential, send };
 }
 
+/** A credential that accepted a delivery signed with `before`, then was saved with `after`, `later` ms on. */
+async function savedAnew(before: string, after: string, later: number) {
+	const deliveries = sitemarkCredential(before);
+	expect((await deliveries.send(before)).status).toBe(200);
+	deliveries.credential.secret = after;
+	jest.setSystemTime(T0 + later);
+	return deliveries;
+}
+
 describe('reusing a credential read from n8n', () => {
 	beforeEach(() => {
 		jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
@@ -41,10 +50,7 @@ describe('reusing a credential read from n8n', () => {
 	});
 
 	it('takes a secret saved in n8n from the next delivery signed with it', async () => {
-		const { credential, send } = sitemarkCredential('old-secret');
-		expect((await send('old-secret')).status).toBe(200);
-		credential.secret = 'new-secret';
-		jest.setSystemTime(T0 + CREDENTIAL_REREAD_INTERVAL_MS);
+		const { credential, send } = await savedAnew('old-secret', 'new-secret', CREDENTIAL_REREAD_INTERVAL_MS);
 		const outcome = await send('new-secret');
 		expect(outcome.status).toBe(200);
 		expect(outcome.items).toHaveLength(1);
@@ -68,10 +74,7 @@ describe('reusing a credential read from n8n', () => {
 	});
 
 	it('stops accepting a secret removed from the credential once the reuse window ends', async () => {
-		const { credential, send } = sitemarkCredential('revoked-secret');
-		expect((await send('revoked-secret')).status).toBe(200);
-		credential.secret = 'replacement-secret';
-		jest.setSystemTime(T0 + CREDENTIAL_REUSE_MS);
+		const { send } = await savedAnew('revoked-secret', 'replacement-secret', CREDENTIAL_REUSE_MS);
 		expect((await send('revoked-secret')).status).toBe(400);
 	});
 
