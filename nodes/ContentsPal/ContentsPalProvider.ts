@@ -1,4 +1,5 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
+import { timestampedBodies } from '../shared/duplicateDeliveries';
 import type { EventOption, Envelope, TriggerProvider } from '../shared/TriggerProvider';
 
 /** Payload types of ContentsPal's webhook deliveries, from its Payload Schema and Field Details. */
@@ -81,11 +82,7 @@ export const contentsPalProvider: TriggerProvider<ContentsPalDelivery & Envelope
 	events: CONTENTSPAL_EVENTS,
 	eventHeader: 'x-webhook-event',
 	mayBeUnsigned: true,
-	duplicates: {
-		dropByDefault: true,
-		why: 'On by default: every ContentsPal delivery carries the time it was sent, so a genuine one never repeats byte for byte (ContentsPal never retries).',
-	},
-	sentAt: (delivery) => delivery.timestamp,
+	...timestampedBodies((delivery) => delivery.timestamp),
 	options: [
 		{
 			displayName: 'Watched Fields (Job Updated)',

@@ -1,3 +1,4 @@
+import { timestampedBodies } from '../shared/duplicateDeliveries';
 import type { EventOption, Envelope, TriggerProvider } from '../shared/TriggerProvider';
 
 /** Payload types of Sitemark's webhook deliveries, as its webhook documentation lists them. */
@@ -64,9 +65,5 @@ export const sitemarkProvider: TriggerProvider<SitemarkDelivery & Envelope> = {
 	signature: { header: 'x-sitemark-signature', encodings: ['hex'], prefix: '' },
 	rejectionStatus: 400,
 	events: SITEMARK_EVENTS,
-	duplicates: {
-		dropByDefault: true,
-		why: 'On by default: every Sitemark delivery carries the time it was created, so a genuine one never repeats byte for byte.',
-	},
-	sentAt: (delivery) => delivery.created_at,
+	...timestampedBodies((delivery) => delivery.created_at),
 };

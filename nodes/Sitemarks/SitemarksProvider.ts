@@ -1,3 +1,4 @@
+import { timestampedBodies } from '../shared/duplicateDeliveries';
 import type { EventOption, Envelope, TriggerProvider } from '../shared/TriggerProvider';
 
 /** Payload types of Sitemarks' webhook deliveries, with the fields its documentation lists per event. */
@@ -88,9 +89,5 @@ export const sitemarksProvider: TriggerProvider<SitemarksDelivery & Envelope> = 
 	rejectionStatus: 401,
 	events: SITEMARKS_EVENTS,
 	eventHeader: 'x-webhook-event',
-	duplicates: {
-		dropByDefault: true,
-		why: 'On by default: every Sitemarks delivery carries the time it was sent, so a genuine one never repeats byte for byte.',
-	},
-	sentAt: (delivery) => delivery.timestamp,
+	...timestampedBodies((delivery) => delivery.timestamp),
 };

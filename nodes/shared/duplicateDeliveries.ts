@@ -56,3 +56,20 @@ export function isDroppedAsDuplicate<TEnvelope extends Envelope>(
 	});
 	return false;
 }
+
+/**
+ * The replay facts of a provider whose every body carries the signed time it was sent: a genuine
+ * body never repeats byte for byte, so dropping duplicates is on by default, and `sentAt` reads
+ * that time for Max Delivery Age.
+ */
+export function timestampedBodies<TEnvelope extends Envelope>(
+	sentAt: (envelope: TEnvelope) => unknown,
+): Pick<TriggerProvider<TEnvelope>, 'duplicates' | 'sentAt'> {
+	return {
+		duplicates: {
+			dropByDefault: true,
+			why: 'On by default: every delivery carries the time it was sent, so a genuine one never repeats byte for byte.',
+		},
+		sentAt,
+	};
+}
