@@ -5,6 +5,8 @@
  *   A  each of the five triggers (Trigger → No Op), correctly signed documented samples
  *   B  n8n's Webhook node, POST, no authentication, "Respond: Immediately" (Webhook → No Op):
  *      no verification at all, the floor n8n sets
+ *   B-auth  the same with Header Auth (n8n's own "verified" option: a fixed header value, read
+ *      from an httpHeaderAuth credential on every request)
  *   C  the hand-built recipe that really verifies: Webhook (Respond: Using 'Respond to Webhook'
  *      node, Raw Body on) → Crypto (HMAC, SHA256, hex, over the binary "data" = the raw bytes)
  *      → If (hmac equals the signature header) → Respond to Webhook 200 / Respond to Webhook 401
@@ -17,7 +19,14 @@
  * work a window left behind (executions still running after their early answer) is charged to
  * that window and not to the next target. Ratios are taken within each round, then the median.
  *
- * Prints one Markdown table (and the ratios under it) on stdout; progress goes to stderr.
+ * Runs once per expression engine (BENCH_ENGINES): n8n is started anew for each. Before the load,
+ * every target gets BENCH_COUNT_DELIVERIES deliveries one after the other, and a preload in the
+ * n8n process (test/bench/isolate-counter.cjs) counts the expression isolates n8n hands out for
+ * them, and which n8n function asked for each; the same counters are read around every measured
+ * window too.
+ *
+ * Prints, per engine, one Markdown table (and the ratios under it, and the isolate accounting) on
+ * stdout, then one table over the engines; progress goes to stderr.
  *
  *   npm run build && tsc -p test/bench/tsconfig.json && N8N_E2E_SKIP_BUILD=1 node .dev-build/test/bench/n8n-throughput.bench.js
  *
@@ -28,7 +37,18 @@
  *   BENCH_ROUNDS [5]         rounds
  *   BENCH_SAVE_SUCCESS [none] EXECUTIONS_DATA_SAVE_ON_SUCCESS for n8n: none, or all (the harness default)
  *   BENCH_XML [0]            1: also measure Sitemap.xml with its XML sample
- *   BENCH_N8N_ENV            extra n8n settings, `NAME=value,NAME=value` (e.g. N8N_EXPRESSION_ENGINE=legacy)
+ *   BENCH_ENGINES [vm,patched,lazy,legacy]  the engines, in order:
+ *                            vm       n8n's default (isolated-vm, an isolate taken at acquisition)
+ *                            patched  vm, with the n8n change of docs/n8n-static-trigger-proposal.md
+ *                                     applied in memory by the preload (no installed file changes)
+ *                            lazy     N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (isolate at first use)
+ *                            patched-lazy  lazy, with the same change
+ *                            legacy   N8N_EXPRESSION_ENGINE=legacy (no isolates)
+ *   BENCH_COUNT_DELIVERIES [20]  sequential deliveries per target for the isolate accounting
+ *   BENCH_COUNT_ONLY=1       the checks and the isolate accounting only, no load
+ *   BENCH_TRIGGER_TYPE_VERSION  typeVersion of the package's triggers in the workflows (default: the
+ *                            harness's, 1); the package must offer that version
+ *   BENCH_N8N_ENV            extra n8n settings for every engine, `NAME=value,NAME=value`
  *   BENCH_NO_WAIT=1          do not wait for other n8n processes (`pgrep -f n8n/bin/n8n`) to finish
  * and the harness's N8N_LINE, N8N_E2E_SKIP_BUILD, N8N_E2E_TARBALL, N8N_E2E_LOG_LEVEL.
  */
@@ -53,6 +73,10 @@ const WARMUP_SECONDS = positiveNumber('BENCH_WARMUP_SECONDS', 2);
 const ROUNDS = positiveNumber('BENCH_ROUNDS', 5);
 const SAVE_SUCCESS = process.env.BENCH_SAVE_SUCCESS ?? 'none';
 const WITH_XML = process.env.BENCH_XML === '1';
+const COUNT_DELIVERIES = positiveNumber('BENCH_COUNT_DELIVERIES', 20);
+const COUNT_ONLY = process.env.BENCH_COUNT_ONLY === '1';
+/** The typeVersion of the package's triggers in the measured workflows (the harness's own: 1). */
+const TRIGGER_TYPE_VERSION = process.env.BENCH_TRIGGER_TYPE_VERSION ? positiveNumber('BENCH_TRIGGER_TYPE_VERSION', 1) : undefined;
 const EXTRA_N8N_ENV: Record<string, string> = Object.fromEntries(
 	(process.env.BENCH_N8N_ENV ?? '')
 		.split(',')
@@ -61,6 +85,45 @@ const EXTRA_N8N_ENV: Record<string, string> = Object.fromEntries(
 );
 
 if (SAVE_SUCCESS !== 'none' && SAVE_SUCCESS !== 'all') throw new Error('BENCH_SAVE_SUCCESS must be none or all');
+
+/** The preload that counts isolates in the n8n process (plain CommonJS, not compiled). */
+const ISOLATE_COUNTER = path.join(REPO_ROOT, 'test', 'bench', 'isolate-counter.cjs');
+
+interface Engine {
+	name: string;
+	description: string;
+	env: Record<string, string>;
+}
+
+const ENGINES: Record<string, Engine> = {
+	vm: { name: 'vm', description: "n8n's default expression engine (isolated-vm)", env: {} },
+	patched: {
+		name: 'patched',
+		description: 'default engine, with the static-trigger change to n8n (docs/n8n-static-trigger-proposal.md), in memory',
+		env: { BENCH_N8N_PATCH: 'static-trigger' },
+	},
+	lazy: {
+		name: 'lazy',
+		description: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (an isolate only when an expression is evaluated)',
+		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+	},
+	'patched-lazy': {
+		name: 'patched-lazy',
+		description: 'lazy engine, with the static-trigger change to n8n, in memory',
+		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true', BENCH_N8N_PATCH: 'static-trigger' },
+	},
+	legacy: { name: 'legacy', description: 'N8N_EXPRESSION_ENGINE=legacy (no isolates)', env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+};
+
+const SELECTED_ENGINES: Engine[] = (process.env.BENCH_ENGINES ?? 'vm,patched,lazy,legacy')
+	.split(',')
+	.map((name) => name.trim())
+	.filter((name) => name !== '')
+	.map((name) => {
+		const engine = ENGINES[name];
+		if (!engine) throw new Error(`BENCH_ENGINES: unknown engine "${name}" (known: ${Object.keys(ENGINES).join(', ')})`);
+		return engine;
+	});
 
 function positiveNumber(name: string, fallback: number): number {
 	const value = Number(process.env[name] ?? fallback);
@@ -162,6 +225,19 @@ function plainWebhookWorkflow(webhookPath: string): WorkflowDefinition {
 		connections: { Webhook: { main: [[{ node: 'No Op', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
 	};
+}
+
+/** The header B-auth's credential expects, and its value. */
+const HEADER_AUTH_NAME = 'x-webhook-token';
+const HEADER_AUTH_VALUE = 'bench-header-auth-token-3e17';
+
+/** B-auth: B with Header Auth (a fixed header value from an httpHeaderAuth credential). */
+function headerAuthWebhookWorkflow(webhookPath: string, credential: { id: string; name: string }): WorkflowDefinition {
+	const workflow = plainWebhookWorkflow(webhookPath);
+	workflow.name = 'bench B-auth: Webhook node, Header Auth';
+	workflow.nodes[0].parameters = { ...workflow.nodes[0].parameters, authentication: 'headerAuth' };
+	workflow.nodes[0].credentials = { httpHeaderAuth: credential };
+	return workflow;
 }
 
 /**
@@ -341,7 +417,7 @@ async function waitForQuietMachine(ownPids: number[]): Promise<void> {
 
 interface Target {
 	label: string;
-	group: 'A' | 'B' | 'C' | 'A forged' | 'C forged';
+	group: 'A' | 'B' | 'B-auth' | 'C' | 'A forged' | 'C forged';
 	url: string;
 	body: Buffer;
 	headers: Record<string, string>;
@@ -363,6 +439,74 @@ interface Window {
 	/** Another n8n ran at the end of the window. */
 	otherN8n: boolean;
 	unexpected: string;
+	/** What the isolate counter saw during the window and its tail. */
+	counted?: Counts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Isolate accounting (test/bench/isolate-counter.cjs in the n8n process)
+
+interface Counts {
+	isolatesCreated: number;
+	bridgesTaken: number;
+	scopesOpened: number;
+	evaluations: number;
+	credentialReads: number;
+	webhookRequests: number;
+	nativeReads: number;
+	sites: Record<string, number>;
+}
+
+const COUNTERS = [
+	'isolatesCreated',
+	'bridgesTaken',
+	'scopesOpened',
+	'evaluations',
+	'credentialReads',
+	'webhookRequests',
+	'nativeReads',
+] as const;
+
+/** The folder the preload of the current engine's n8n writes to. */
+let countsDir: string | undefined;
+
+/** The counts of every n8n process so far (each writes `<pid>.json`). */
+function readCounts(): Counts | undefined {
+	if (countsDir === undefined) return undefined;
+	const total: Counts = {
+		isolatesCreated: 0,
+		bridgesTaken: 0,
+		scopesOpened: 0,
+		evaluations: 0,
+		credentialReads: 0,
+		webhookRequests: 0,
+		nativeReads: 0,
+		sites: {},
+	};
+	for (const file of fs.existsSync(countsDir) ? fs.readdirSync(countsDir) : []) {
+		if (!file.endsWith('.json')) continue;
+		const counts = JSON.parse(fs.readFileSync(path.join(countsDir, file), 'utf8')) as Partial<Counts>;
+		for (const key of COUNTERS) total[key] += counts[key] ?? 0;
+		for (const [site, n] of Object.entries(counts.sites ?? {})) total.sites[site] = (total.sites[site] ?? 0) + n;
+	}
+	return total;
+}
+
+function countsSince(before: Counts | undefined): Counts | undefined {
+	const after = readCounts();
+	if (before === undefined || after === undefined) return undefined;
+	const delta = { ...after, sites: {} as Record<string, number> };
+	for (const key of COUNTERS) delta[key] = after[key] - before[key];
+	for (const [site, n] of Object.entries(after.sites)) {
+		const d = n - (before.sites[site] ?? 0);
+		if (d !== 0) delta.sites[site] = d;
+	}
+	return delta;
+}
+
+/** The preload rewrites its file at most every 100 ms: waits for the figures to settle. */
+async function settledCounts(): Promise<void> {
+	await sleep(300);
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -374,6 +518,7 @@ function percentile(sorted: Float64Array, p: number): number {
 async function measure(target: Target, seconds: number, pids: number[]): Promise<Window> {
 	const latencies: number[] = [];
 	const statuses = new Map<number, number>();
+	const countsBefore = readCounts();
 	const cpuBefore = cpuSeconds(pids);
 	const busyBefore = machineBusySeconds();
 	const ownBefore = ownCpuSeconds();
@@ -398,6 +543,8 @@ async function measure(target: Target, seconds: number, pids: number[]): Promise
 	const foreign = Math.max(0, busyWindow - n8nWindow - ownWindow) / result.duration;
 	const drain = await waitUntilIdle(pids);
 	const cpu = cpuSeconds(pids) - cpuBefore;
+	await settledCounts();
+	const counted = countsSince(countsBefore);
 	const others = (await otherN8n(pids)).length > 0;
 	const expected = statuses.get(target.expectedStatus) ?? 0;
 	const otherStatuses = [...statuses].filter(([status]) => status !== target.expectedStatus);
@@ -417,6 +564,7 @@ async function measure(target: Target, seconds: number, pids: number[]): Promise
 		foreign,
 		otherN8n: others,
 		unexpected,
+		counted,
 	};
 }
 
@@ -469,13 +617,104 @@ async function measureUndisturbed(target: Target, seconds: number, pids: number[
 	}
 }
 
-async function main(): Promise<void> {
+/** What one engine's run hands to the table over all engines. */
+interface EngineResult {
+	engine: Engine;
+	/** Per target label: isolates handed out per delivery in the accounting phase, and more. */
+	accounting: Map<string, Counts & { deliveries: number }>;
+	/** Per group (the first target of the group): median deliveries/s and n8n CPU ms per delivery. */
+	rate: Map<string, number>;
+	cpuMs: Map<string, number>;
+	/** Per round ratios, medians. */
+	ratios: Map<string, number>;
+	text: string;
+}
+
+const perDelivery = (value: number, deliveries: number) => (deliveries > 0 ? value / deliveries : NaN);
+const fmtCount = (value: number) => (Number.isFinite(value) ? (Number.isInteger(value) ? String(value) : value.toFixed(2)) : '–');
+
+/**
+ * The isolate accounting: COUNT_DELIVERIES deliveries to each target, one after the other, n8n
+ * idle before and after; what n8n did for them, per delivery.
+ */
+async function accountIsolates(n8n: N8n, targets: Target[], pids: number[]): Promise<Map<string, Counts & { deliveries: number }>> {
+	const result = new Map<string, Counts & { deliveries: number }>();
+	for (const target of targets) {
+		await waitUntilIdle(pids);
+		await settledCounts();
+		const before = readCounts();
+		for (let i = 0; i < COUNT_DELIVERIES; i++) {
+			const response = await send(n8n, target.url, target.body, target.headers);
+			assert(response.status === target.expectedStatus, `${target.label}: answered ${response.status} in the accounting phase`);
+		}
+		await waitUntilIdle(pids);
+		await settledCounts();
+		const counted = countsSince(before);
+		if (counted) result.set(target.label, { ...counted, deliveries: COUNT_DELIVERIES });
+		progress(
+			`isolates: ${target.group.padEnd(8)} ${target.label.padEnd(42)} ` +
+				(counted
+					? `${fmtCount(counted.bridgesTaken / COUNT_DELIVERIES)} taken, ${fmtCount(counted.isolatesCreated / COUNT_DELIVERIES)} created, ` +
+						`${fmtCount(counted.evaluations / COUNT_DELIVERIES)} evaluations, ${fmtCount(counted.credentialReads / COUNT_DELIVERIES)} credential reads per delivery`
+					: 'no counts'),
+		);
+	}
+	return result;
+}
+
+/** The accounting as a table, and which n8n code took the isolates (and evaluated what). */
+function accountingTables(targets: Target[], accounting: Map<string, Counts & { deliveries: number }>): string[] {
+	const out = [
+		'',
+		`Isolate accounting: ${COUNT_DELIVERIES} deliveries per target, one after the other, counted in the n8n process ` +
+			'(test/bench/isolate-counter.cjs); per delivery. "Taken": isolates handed to a caller (eager engine: at ' +
+			'acquisition; lazy engine: at the first evaluation of a scope). "Created": isolates built (the pool builds one ' +
+			'ahead for each taken). Credential reads are n8n credential decryptions (each takes an isolate on the eager engine).',
+		'',
+		'| | target | isolates taken | isolates created | lazy scopes opened | expressions evaluated | credential reads |',
+		'| --- | --- | --- | --- | --- | --- | --- |',
+	];
+	for (const target of targets) {
+		const c = accounting.get(target.label);
+		if (!c) continue;
+		const d = c.webhookRequests || c.deliveries;
+		out.push(
+			`| ${target.group} | ${target.label} | ${fmtCount(perDelivery(c.bridgesTaken, d))} | ${fmtCount(perDelivery(c.isolatesCreated, d))} | ` +
+				`${fmtCount(perDelivery(c.scopesOpened, d))} | ${fmtCount(perDelivery(c.evaluations, d))} | ${fmtCount(perDelivery(c.credentialReads, d))} |`,
+		);
+	}
+	out.push('', '| target | per delivery | what | asked by (n8n function and file) |', '| --- | --- | --- | --- |');
+	for (const target of targets) {
+		const c = accounting.get(target.label);
+		if (!c) continue;
+		const d = c.webhookRequests || c.deliveries;
+		const sites = Object.entries(c.sites).sort(([a], [b]) => a.localeCompare(b));
+		if (sites.length === 0) out.push(`| ${target.group} ${target.label} | 0 | nothing | |`);
+		for (const [key, n] of sites) {
+			const [kind, where] = key.split(' <- ');
+			out.push(`| ${target.group} ${target.label} | ${fmtCount(n / d)} | ${kind} | ${where.replace(/\|/g, '\\|')} |`);
+		}
+	}
+	return out;
+}
+
+async function runEngine(engine: Engine): Promise<EngineResult> {
 	const noWait = process.env.BENCH_NO_WAIT === '1';
 	if (!noWait) await waitForQuietMachine([]);
 
 	const line = lineFromEnv();
-	progress(`preparing n8n line ${line} (build and pack unless N8N_E2E_SKIP_BUILD=1)...`);
-	const n8n = await N8n.create({ line, env: { EXECUTIONS_DATA_SAVE_ON_SUCCESS: SAVE_SUCCESS, ...EXTRA_N8N_ENV } });
+	countsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-isolates-'));
+	progress(`[${engine.name}] preparing n8n line ${line} (build and pack unless N8N_E2E_SKIP_BUILD=1)...`);
+	const n8n = await N8n.create({
+		line,
+		env: {
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: SAVE_SUCCESS,
+			...EXTRA_N8N_ENV,
+			...engine.env,
+			NODE_OPTIONS: `--require ${ISOLATE_COUNTER}`,
+			BENCH_ISOLATE_COUNTS_DIR: countsDir,
+		},
+	});
 	const exit = async () => {
 		await n8n.dispose();
 		process.exit(130);
@@ -512,6 +751,7 @@ async function main(): Promise<void> {
 					parameters: provider.parameters,
 				});
 				if (twin) built.workflow.settings = { executionOrder: 'v1', saveDataSuccessExecution: 'all' };
+				if (TRIGGER_TYPE_VERSION !== undefined) built.workflow.nodes[0].typeVersion = TRIGGER_TYPE_VERSION;
 				const id = await n8n.deploy(built.workflow);
 				const url = n8n.productionUrl(built.webhookId);
 				if (twin) checks.push({ label: provider.label, url, provider, workflowId: id });
@@ -521,9 +761,16 @@ async function main(): Promise<void> {
 		const sitemark = list[0];
 		const forgedHeaders = signedHeaders(declaredProvider('sitemark'), sitemark.body, FORGING_SECRET);
 
-		// -- B and C, with Sitemark's request bytes
+		// -- B, B-auth and C, with Sitemark's request bytes
 		const bPath = randomUUID();
 		await n8n.deploy(plainWebhookWorkflow(bPath));
+		const headerAuthCredential = await n8n.createCredential({
+			name: 'bench Header Auth',
+			type: 'httpHeaderAuth',
+			data: { name: HEADER_AUTH_NAME, value: HEADER_AUTH_VALUE },
+		});
+		const bAuthPath = randomUUID();
+		await n8n.deploy(headerAuthWebhookWorkflow(bAuthPath, headerAuthCredential));
 		const cryptoCredential = await n8n.createCredential({
 			name: 'bench Crypto (HMAC secret)',
 			type: 'crypto',
@@ -532,9 +779,12 @@ async function main(): Promise<void> {
 		const cPath = randomUUID();
 		const cWorkflowId = await n8n.deploy(recipeWorkflow(cPath, cryptoCredential));
 		const bUrl = `${n8n.baseUrl}/webhook/${bPath}`;
+		const bAuthUrl = `${n8n.baseUrl}/webhook/${bAuthPath}`;
 		const cUrl = `${n8n.baseUrl}/webhook/${cPath}`;
+		const bAuthHeaders = { ...sitemark.headers, [HEADER_AUTH_NAME]: HEADER_AUTH_VALUE };
 		targets.push(
 			{ label: 'n8n Webhook node, no verification', group: 'B', url: bUrl, body: sitemark.body, headers: sitemark.headers, expectedStatus: 200 },
+			{ label: 'n8n Webhook node, Header Auth', group: 'B-auth', url: bAuthUrl, body: sitemark.body, headers: bAuthHeaders, expectedStatus: 200 },
 			{ label: 'Webhook → Crypto → If → Respond', group: 'C', url: cUrl, body: sitemark.body, headers: sitemark.headers, expectedStatus: 200 },
 			{ label: 'Sitemark, forged', group: 'A forged', url: targets[0].url, body: sitemark.body, headers: forgedHeaders, expectedStatus: 400 },
 			{ label: 'Webhook → Crypto → If → Respond, forged', group: 'C forged', url: cUrl, body: sitemark.body, headers: forgedHeaders, expectedStatus: 401 },
@@ -554,6 +804,8 @@ async function main(): Promise<void> {
 			const response = await send(n8n, target.url, target.body, target.headers);
 			assert(response.status === target.expectedStatus, `${target.label}: answered ${response.status}, expected ${target.expectedStatus}: ${response.text}`);
 		}
+		const wrongToken = await send(n8n, bAuthUrl, sitemark.body, { ...bAuthHeaders, [HEADER_AUTH_NAME]: 'not-the-token' });
+		assert(wrongToken.status === 403, `B-auth with a wrong token: ${wrongToken.status} ${wrongToken.text}`);
 		// The recipe checks the raw bytes: the sample is not in JSON.stringify's form, so an HMAC over
 		// re-serialised JSON would not match its signature, yet the signed sample is accepted.
 		assert(sitemark.body.toString() !== JSON.stringify(JSON.parse(sitemark.body.toString())), 'the Sitemark sample is in canonical JSON form');
@@ -576,10 +828,26 @@ async function main(): Promise<void> {
 			progress(`C kept ${executions.length} execution(s) from the checks`);
 		}
 
-		// -- Warm-up, then rounds
 		const pids = n8nPids(n8n.userFolder);
 		assert(pids.length > 0, 'found no n8n process to read CPU time from');
-		progress(`n8n processes: ${pids.join(', ')}; waiting until idle`);
+		progress(`n8n processes: ${pids.join(', ')}; counting isolates per delivery`);
+		const accounting = await accountIsolates(n8n, targets, pids);
+
+		const out: string[] = [];
+		const heading =
+			`n8n ${n8n.installation.n8nVersion} on Node ${n8n.installation.nodeVersion} (SQLite, EXECUTIONS_DATA_SAVE_ON_SUCCESS=${SAVE_SUCCESS}); ` +
+			`engine: ${engine.description}.` +
+			(TRIGGER_TYPE_VERSION !== undefined ? ` Triggers at typeVersion ${TRIGGER_TYPE_VERSION}.` : '') +
+			(Object.keys(EXTRA_N8N_ENV).length ? ` Extra n8n settings: ${Object.entries(EXTRA_N8N_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}.` : '');
+		const result: EngineResult = { engine, accounting, rate: new Map(), cpuMs: new Map(), ratios: new Map(), text: '' };
+		if (COUNT_ONLY) {
+			out.push(heading, ...accountingTables(targets, accounting));
+			result.text = out.join('\n');
+			return result;
+		}
+
+		// -- Warm-up, then rounds
+		progress(`waiting until idle`);
 		await waitUntilIdle(pids);
 		if (!noWait) await waitForQuietMachine(pids);
 		const clientCpuStart = process.cpuUsage();
@@ -601,8 +869,9 @@ async function main(): Promise<void> {
 				retried += window.retries;
 				maxForeign = Math.max(maxForeign, window.foreign);
 				progress(
-					`round ${round + 1}/${ROUNDS} ${target.group.padEnd(8)} ${target.label.padEnd(42)} ${fmtRate(window.rate).padStart(5)}/s ` +
+					`[${engine.name}] round ${round + 1}/${ROUNDS} ${target.group.padEnd(8)} ${target.label.padEnd(42)} ${fmtRate(window.rate).padStart(5)}/s ` +
 						`p50 ${fmtMs(window.p50)} p99 ${fmtMs(window.p99)} cpu ${window.cpuMs.toFixed(2)} ms drain ${window.drain.toFixed(1)} s` +
+						(window.counted ? ` isolates ${fmtCount(perDelivery(window.counted.bridgesTaken, window.counted.webhookRequests))}/delivery` : '') +
 						(window.unexpected ? `  UNEXPECTED: ${window.unexpected}` : ''),
 				);
 			}
@@ -611,25 +880,29 @@ async function main(): Promise<void> {
 		const benchSeconds = (Date.now() - benchStart) / 1000;
 
 		// -- Table
-		const out: string[] = [];
 		out.push(
-			`n8n ${n8n.installation.n8nVersion} on Node ${n8n.installation.nodeVersion} (SQLite, EXECUTIONS_DATA_SAVE_ON_SUCCESS=${SAVE_SUCCESS}); ` +
-				`load: autocannon in Node ${process.version}, ${CONNECTIONS} connections over 127.0.0.1, ` +
+			heading +
+				` Load: autocannon in Node ${process.version}, ${CONNECTIONS} connections over 127.0.0.1, ` +
 				`${ROUNDS} rounds × ${SECONDS} s per target after ${WARMUP_SECONDS} s warm-up; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}). ` +
-				`Medians over the rounds.` +
-				(Object.keys(EXTRA_N8N_ENV).length ? ` Extra n8n settings: ${Object.entries(EXTRA_N8N_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}.` : ''),
+				`Medians over the rounds.`,
 			'',
-			'| | target | deliveries/s | p50 | p90 | p99 | n8n CPU per delivery | n8n busy after the window | answer |',
-			'| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+			'| | target | deliveries/s | p50 | p90 | p99 | n8n CPU per delivery | isolates per delivery, under load | n8n busy after the window | answer |',
+			'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 		);
 		const medianRate = targets.map((_, i) => median(windows[i].map((w) => w.rate)));
 		targets.forEach((target, i) => {
 			const w = windows[i];
 			const unexpected = w.map((x) => x.unexpected).filter((x) => x !== '');
+			const isolates = median(w.map((x) => (x.counted ? perDelivery(x.counted.bridgesTaken, x.counted.webhookRequests) : NaN)));
+			const cpuMs = median(w.map((x) => x.cpuMs));
+			if (!result.rate.has(target.group)) {
+				result.rate.set(target.group, medianRate[i]);
+				result.cpuMs.set(target.group, cpuMs);
+			}
 			out.push(
 				`| ${target.group} | ${target.label} | ${fmtRate(medianRate[i])} | ${fmtMs(median(w.map((x) => x.p50)))} | ` +
 					`${fmtMs(median(w.map((x) => x.p90)))} | ${fmtMs(median(w.map((x) => x.p99)))} | ` +
-					`${median(w.map((x) => x.cpuMs)).toFixed(1)} ms | ${median(w.map((x) => x.drain)).toFixed(1)} s | ${target.expectedStatus}${unexpected.length ? ` (also: ${unexpected.join('; ')})` : ''} |`,
+					`${cpuMs.toFixed(1)} ms | ${fmtCount(isolates)} | ${median(w.map((x) => x.drain)).toFixed(1)} s | ${target.expectedStatus}${unexpected.length ? ` (also: ${unexpected.join('; ')})` : ''} |`,
 			);
 		});
 		const index = (group: Target['group'], label?: string) =>
@@ -645,6 +918,12 @@ async function main(): Promise<void> {
 		for (const provider of list) {
 			rows.push({ label: `A/B accepted, ${provider.label}`, values: ratio(index('A', provider.label), b), goal: '≥ 0.9', threshold: 0.9 });
 		}
+		rows.push({
+			label: 'A/B-auth accepted, Sitemark',
+			values: ratio(index('A', sitemark.label), index('B-auth')),
+			goal: '≥ 1',
+			threshold: 1,
+		});
 		for (const provider of list) {
 			const own = provider.key === 'sitemark';
 			rows.push({
@@ -655,6 +934,12 @@ async function main(): Promise<void> {
 			});
 		}
 		rows.push({ label: 'A/C forged, Sitemark', values: ratio(index('A forged'), index('C forged')), goal: '≥ 5', threshold: 5 });
+		rows.push({
+			label: 'A forged/B accepted (a refusal against the floor’s whole delivery)',
+			values: ratio(index('A forged'), b),
+			goal: '≥ 1',
+			threshold: 1,
+		});
 		rows.push({ label: 'C/B accepted (the recipe against the floor)', values: ratio(c, b), goal: '' });
 		const summary = (values: number[]) => {
 			const finite = values.filter((value) => Number.isFinite(value));
@@ -670,6 +955,8 @@ async function main(): Promise<void> {
 		for (const row of rows) {
 			const rate = summary(row.values.rate);
 			const cpu = summary(row.values.cpu);
+			result.ratios.set(row.label, rate.m);
+			result.ratios.set(`cpu: ${row.label}`, cpu.m);
 			const met =
 				row.threshold === undefined ? '' : rate.m >= row.threshold ? 'yes' : `no: ${((rate.m / row.threshold) * 100).toFixed(0)}% of the goal`;
 			out.push(`| ${row.label} | ${rate.text} | ${row.goal} | ${met} | ${cpu.text} |`);
@@ -679,11 +966,55 @@ async function main(): Promise<void> {
 			`Measured phase: ${benchSeconds.toFixed(0)} s; the load generator used ` +
 				`${((clientCpu.user + clientCpu.system) / 1e6).toFixed(0)} s of CPU in it (same machine as n8n). ` +
 				`Other processes used at most ${maxForeign.toFixed(2)} cores during a kept window; ${retried} window(s) were measured again because something else ran.`,
+			...accountingTables(targets, accounting),
 		);
-		process.stdout.write(`${out.join('\n')}\n`);
+		result.text = out.join('\n');
+		return result;
 	} finally {
 		await n8n.dispose();
+		fs.rmSync(countsDir, { recursive: true, force: true });
+		countsDir = undefined;
 	}
+}
+
+/** One table over the engines: isolates per delivery and the ratios the goals are about. */
+function enginesTable(results: EngineResult[]): string[] {
+	const taken = (result: EngineResult, label: string) => {
+		const c = result.accounting.get(label);
+		return c ? fmtCount(perDelivery(c.bridgesTaken, c.webhookRequests || c.deliveries)) : '–';
+	};
+	const ratio = (result: EngineResult, label: string) => {
+		const value = result.ratios.get(label);
+		return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(2);
+	};
+	const out = [
+		'',
+		'### Per engine: isolates per delivery, and the ratios',
+		'',
+		'Isolates: handed out by n8n per delivery (the accounting above). Ratios: deliveries/s, median over the rounds.',
+		'',
+		'| engine | isolates: A Sitemark | A forged | B | B-auth | C | A/B | A/B-auth | A/C | A/C forged | A forged/B |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+	];
+	for (const result of results) {
+		out.push(
+			`| ${result.engine.name} | ${taken(result, 'Sitemark')} | ${taken(result, 'Sitemark, forged')} | ${taken(result, 'n8n Webhook node, no verification')} | ` +
+				`${taken(result, 'n8n Webhook node, Header Auth')} | ${taken(result, 'Webhook → Crypto → If → Respond')} | ` +
+				`${ratio(result, 'A/B accepted, Sitemark')} | ${ratio(result, 'A/B-auth accepted, Sitemark')} | ${ratio(result, 'A/C accepted, Sitemark')} | ` +
+				`${ratio(result, 'A/C forged, Sitemark')} | ${ratio(result, 'A forged/B accepted (a refusal against the floor’s whole delivery)')} |`,
+		);
+	}
+	return out;
+}
+
+async function main(): Promise<void> {
+	const results: EngineResult[] = [];
+	for (const engine of SELECTED_ENGINES) {
+		const result = await runEngine(engine);
+		results.push(result);
+		process.stdout.write(`\n### Engine: ${engine.name}\n\n${result.text}\n`);
+	}
+	process.stdout.write(`${enginesTable(results).join('\n')}\n`);
 }
 
 main().then(

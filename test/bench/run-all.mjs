@@ -51,12 +51,17 @@ function rows(text, predicate) {
 		.filter(predicate);
 }
 
-/** One table of the goals, from the two benchmarks' own tables. */
+/** One table of the goals, from the two benchmarks' own tables (the end-to-end one per engine). */
 function summary(micro, endToEnd) {
 	const lines = ['', '## Summary: the goals', '', '| goal | measured | met |', '| --- | --- | --- |'];
-	for (const [label, , goal, met] of rows(endToEnd, (cells) => cells.length === 5 && cells[2].startsWith('≥'))) {
-		const [value] = rows(endToEnd, (cells) => cells[0] === label).map((cells) => cells[1]);
-		lines.push(`| ${label}: ${goal} | ${value} | ${met} |`);
+	let engine = '';
+	for (const line of endToEnd.split('\n')) {
+		const heading = /^### Engine: (.+)$/.exec(line);
+		if (heading) engine = heading[1];
+		const [cells] = rows(line, (row) => row.length === 5 && row[2].startsWith('≥'));
+		if (!cells) continue;
+		const [label, value, goal, met] = cells;
+		lines.push(`| ${engine ? `${engine}: ` : ''}${label}: ${goal} | ${value} | ${met} |`);
 	}
 	for (const [size, trigger, , , ratio] of rows(micro, (cells) => cells.length === 5 && /^1\.0 MB$/.test(cells[0]))) {
 		const factor = Number.parseFloat(ratio);
