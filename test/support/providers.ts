@@ -51,8 +51,9 @@ interface PackageJson {
 	n8n: { nodes: string[]; credentials: string[] };
 }
 
-// Jest sets JEST_WORKER_ID in every process that runs tests (its `jest` object is not a global).
-const fromSource = process.env.JEST_WORKER_ID !== undefined;
+// Run as TypeScript (ts-jest compiles it), this file loads the sources; compiled, the built package.
+// (Jest's `jest` object is no global, and JEST_WORKER_ID reaches the commands a test starts.)
+const fromSource = __filename.endsWith('.ts');
 
 /** Loads a built file of the package named in the `n8n` block: its source under jest, else itself. */
 function load(declared: string): Record<string, unknown> {
