@@ -71,6 +71,20 @@ describe('the build', () => {
 	});
 });
 
+describe('the publish workflow', () => {
+	it('builds the single-service packages and publishes each with provenance after the root package and every test', () => {
+		const workflow = fs.readFileSync(path.join(REPO_ROOT, '.github', 'workflows', 'publish.yml'), 'utf8');
+		const at = (text: string) => workflow.indexOf(text);
+		const loop = at('for folder in dist/packages/*/; do');
+		const publish = at('npm publish "$folder" --provenance --access public --ignore-scripts=false');
+		expect([loop, publish].every((index) => index > 0)).toBe(true);
+		expect(at('run: npm run build:packages')).toBeGreaterThan(at('run: npm run build\n'));
+		expect(at('run: npm run build:packages')).toBeLessThan(at('run: npm test'));
+		expect(at('run: npm test')).toBeLessThan(loop);
+		expect(at('run: npm publish --provenance')).toBeLessThan(loop);
+	});
+});
+
 describe.each(manifest.packages.map((pkg) => [pkg.packageName, pkg] as const))('%s', (_name, pkg) => {
 	const json = packageJson(pkg);
 	const others = manifest.packages.filter((other) => other !== pkg);
