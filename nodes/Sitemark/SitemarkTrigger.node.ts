@@ -11,7 +11,10 @@ export class SitemarkTrigger implements INodeType {
 		name: 'sitemarkTrigger',
 		icon: { light: 'file:sitemark.svg', dark: 'file:sitemark.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// At 1, n8n evaluates an expression before every webhook() call (the Webhook node's binaryData
+		// option); at 1.1 it evaluates none. Both behave the same otherwise.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow when Sitemark sends a signed webhook delivery',
 		...triggerPanel(sitemarkProvider),

@@ -36,8 +36,14 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 ): Promise<IWebhookResponseData> {
 	const log = deliveryLog(context, provider);
 	const headers = context.getHeaderData() as RequestHeaders;
-	const request = context.getRequestObject() as { rawBody?: unknown; body?: unknown };
-	const rawBody = request.rawBody;
+	const request = context.getRequestObject() as HostRequest;
+	const rawBody = await bodyBytes(request, headers);
+	if (rawBody instanceof Error) {
+		// n8n's reader says 413 for a body over N8N_PAYLOAD_SIZE_MAX; anything else is a broken request.
+		const tooLarge = (rawBody as { status?: unknown }).status === 413;
+		log.warn(`refused a delivery: its body could not be read (${tooLarge ? 'larger than n8n accepts' : rawBody.name})`);
+		return answer(context, tooLarge ? 413 : 400, MALFORMED_BODY);
+	}
 	const read = await readCredentials(context, provider.credential.type);
 	if (read === undefined) {
 		log.warn('refused a delivery: the selected credential could not be read');
@@ -117,6 +123,31 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 	// n8n answers this itself (ACCEPTED_DELIVERY_WEBHOOK): on n8n 2.x only once the execution is
 	// recorded, so a 2xx never stands for a delivery that n8n then loses.
 	return acceptedDelivery(context, context.helpers.returnJsonArray(item));
+}
+
+/** The request as n8n hands it over: the bytes it read, what it parsed, and its body reader. */
+interface HostRequest {
+	rawBody?: unknown;
+	body?: unknown;
+	readRawBody?: () => Promise<void>;
+}
+
+/**
+ * The exact bytes received. n8n reads them before webhook() for a trigger at typeVersion 1, and at
+ * later versions only for the media types it parses (JSON, text, form, XML); otherwise the
+ * trigger has n8n's own reader read them (with n8n's size limit). A multipart body has been
+ * consumed by n8n's form parser and has no bytes left to verify. An Error when the read fails.
+ */
+async function bodyBytes(request: HostRequest, headers: RequestHeaders): Promise<unknown> {
+	if (Buffer.isBuffer(request.rawBody) || typeof request.readRawBody !== 'function') return request.rawBody;
+	const contentType = headers['content-type'];
+	if (typeof contentType === 'string' && contentType.trim().toLowerCase().startsWith('multipart/')) return request.rawBody;
+	try {
+		await request.readRawBody();
+	} catch (error) {
+		return error instanceof Error ? error : new Error(typeof error);
+	}
+	return request.rawBody;
 }
 
 type SignatureCheck =

@@ -21,7 +21,12 @@ export interface TriggerWorkflowOptions {
 	parameters?: Record<string, unknown>;
 	webhookId?: string;
 	name?: string;
+	/** The trigger's typeVersion: by default the one the editor adds, TRIGGER_TYPE_VERSION. */
+	typeVersion?: number;
 }
+
+/** The typeVersion n8n's editor gives a newly added trigger of this package (its defaultVersion). */
+export const TRIGGER_TYPE_VERSION = 1.1;
 
 export interface TriggerWorkflow {
 	workflow: WorkflowDefinition;
@@ -40,7 +45,7 @@ export function triggerWorkflow(options: TriggerWorkflowOptions): TriggerWorkflo
 				id: randomUUID(),
 				name: triggerName,
 				type: nodeType(options.node),
-				typeVersion: 1,
+				typeVersion: options.typeVersion ?? TRIGGER_TYPE_VERSION,
 				position: [0, 0],
 				webhookId,
 				parameters: options.parameters ?? {},

@@ -20,7 +20,7 @@ import {
 	type WorkflowDefinition,
 	type WorkflowNode,
 } from '../../scripts/n8n/n8n';
-import { PACKAGE_NAME } from '../../scripts/n8n/workflows';
+import { PACKAGE_NAME, TRIGGER_TYPE_VERSION } from '../../scripts/n8n/workflows';
 import { credentialData, signedHeaders } from '../support/deliveries';
 import { PROVIDERS, type Provider } from '../support/providers';
 
@@ -231,7 +231,7 @@ describe(`Example workflows on n8n line ${line}`, () => {
 			}
 			const trigger = triggerOf(workflow);
 			expect(trigger.type).toBe(`${PACKAGE_NAME}.${example.trigger}`);
-			expect(trigger.typeVersion).toBe(1);
+			expect(trigger.typeVersion).toBe(TRIGGER_TYPE_VERSION);
 		});
 
 		test('every node type and version exists on this n8n', async () => {

@@ -71,7 +71,7 @@ describe(`replays and stale deliveries on n8n line ${line}`, () => {
 		await n8n?.dispose();
 	}, 120_000);
 
-	async function deploy(provider: Provider, parameters: Record<string, unknown>) {
+	async function deploy(provider: Provider, parameters: Record<string, unknown>, typeVersion?: number) {
 		const credential = await n8n.createCredential({
 			name: `${provider.folder} replays ${Math.random().toString(36).slice(2, 8)}`,
 			type: provider.credentialType,
@@ -83,6 +83,7 @@ describe(`replays and stale deliveries on n8n line ${line}`, () => {
 			credentialType: provider.credentialType,
 			credential,
 			parameters: { events: provider.facts.events.map((event) => event.value), options: {}, ...parameters },
+			typeVersion,
 		});
 		const id = await n8n.deploy(built.workflow);
 		return { id, url: n8n.productionUrl(built.webhookId) };
@@ -147,8 +148,8 @@ describe(`replays and stale deliveries on n8n line ${line}`, () => {
 			await oneNewExecution(n8n, workflow.id, []);
 		});
 
-		test('without Max Delivery Age, a delivery a day old still starts the workflow', async () => {
-			const workflow = await deploy(provider, {});
+		test('without Max Delivery Age, a delivery a day old still starts the workflow (a trigger added at version 1)', async () => {
+			const workflow = await deploy(provider, {}, 1);
 			const old = await send(provider, workflow.url, JSON.stringify(delivery(provider, Date.now() - 24 * 60 * MINUTE)));
 			expect(old.status).toBe(200);
 			await oneNewExecution(n8n, workflow.id, []);

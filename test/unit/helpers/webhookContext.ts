@@ -29,6 +29,15 @@ export interface DeliverySetup {
 	hostParsedBody?: unknown;
 	/** Leave `req.rawBody` out, as a host that does not keep the raw bytes would. */
 	withoutRawBody?: boolean;
+	/**
+	 * The host has not read the body yet but offers its reader (`req.readRawBody`), as n8n does for
+	 * a trigger above typeVersion 1 and a media type it does not parse; `'fails'`: the reader throws
+	 * `readError`.
+	 */
+	bodyReadOnRequest?: true | 'fails';
+	readError?: Error;
+	/** Called when the node asks the host to read the body. */
+	onBodyRead?: () => void;
 	/** The selected credential's id; deliveries naming the same id may reuse its data. */
 	credentialId?: string;
 	/** Called whenever the node reads the credential from n8n. */
@@ -108,13 +117,23 @@ export async function deliver(node: INodeType, setup: DeliverySetup): Promise<De
 		logs.push({ level, message, meta });
 	};
 
+	const request: Record<string, unknown> = {
+		headers,
+		body: 'hostParsedBody' in setup ? setup.hostParsedBody : safeJson(body),
+		...(setup.withoutRawBody || setup.bodyReadOnRequest ? {} : { rawBody: body }),
+		...(setup.bodyReadOnRequest
+			? {
+					readRawBody: async () => {
+						setup.onBodyRead?.();
+						if (setup.bodyReadOnRequest === 'fails') throw setup.readError ?? new Error('aborted');
+						request.rawBody = body;
+					},
+				}
+			: {}),
+	};
 	const context = {
 		getHeaderData: () => headers,
-		getRequestObject: () => ({
-			headers,
-			body: 'hostParsedBody' in setup ? setup.hostParsedBody : safeJson(body),
-			...(setup.withoutRawBody ? {} : { rawBody: body }),
-		}),
+		getRequestObject: () => request,
 		getResponseObject: () => response,
 		getBodyData: () => safeJson(body),
 		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),

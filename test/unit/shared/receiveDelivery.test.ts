@@ -90,3 +90,58 @@ describe('an unexpected failure inside the trigger', () => {
 		expect(JSON.stringify(outcome.logs)).not.toContain('whk_');
 	});
 });
+
+describe('a body n8n has not read before webhook() (typeVersion 1.1, a media type n8n does not parse)', () => {
+	function unread(setup: { contentType?: string; reader?: true | 'fails'; readError?: Error; signature?: string }) {
+		let reads = 0;
+		const delivery = deliver(node, {
+			body,
+			headers: {
+				'x-sitemark-signature': setup.signature ?? hmacSha256(SECRET, body),
+				...(setup.contentType === undefined ? {} : { 'content-type': setup.contentType }),
+			},
+			credentials: { webhookSecret: SECRET },
+			hostParsedBody: {},
+			bodyReadOnRequest: setup.reader ?? true,
+			readError: setup.readError,
+			onBodyRead: () => reads++,
+		});
+		return delivery.then((outcome) => ({ ...outcome, reads }));
+	}
+
+	it.each([['application/octet-stream'], [undefined]])('has n8n read it once, then verifies and starts (%s)', async (contentType) => {
+		const outcome = await unread({ contentType });
+		expect(outcome.reads).toBe(1);
+		expect(outcome.status).toBe(200);
+		expect(outcome.items).toEqual([sent]);
+	});
+
+	it('refuses a forged body it had read, as any other', async () => {
+		const outcome = await unread({ contentType: 'application/octet-stream', signature: signatureFor('not-the-secret', body) });
+		expect(outcome.reads).toBe(1);
+		expect(outcome.status).toBe(400);
+		expect(outcome.items).toBeUndefined();
+	});
+
+	it('never asks for a multipart body, which n8n’s form parser has consumed: refused as unverifiable', async () => {
+		const outcome = await unread({ contentType: 'multipart/form-data; boundary=x' });
+		expect(outcome.reads).toBe(0);
+		expect(outcome.status).toBe(400);
+		expect(outcome.logs.map((line) => line.message)).toEqual([
+			'Sitemark Trigger refused a delivery: the raw request body was not available to verify',
+		]);
+	});
+
+	it('answers 413 when n8n’s reader finds the body over its size limit, and 400 when the read fails otherwise', async () => {
+		const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
+		const large = await unread({ contentType: 'application/octet-stream', reader: 'fails', readError: tooLarge });
+		expect(large.status).toBe(413);
+		expect(large.items).toBeUndefined();
+		expect(large.logs.map((line) => line.message)).toEqual([
+			'Sitemark Trigger refused a delivery: its body could not be read (larger than n8n accepts)',
+		]);
+		const aborted = await unread({ contentType: 'application/octet-stream', reader: 'fails' });
+		expect(aborted.status).toBe(400);
+		expect(aborted.logs.map((line) => line.message)).toEqual(['Sitemark Trigger refused a delivery: its body could not be read (Error)']);
+	});
+});
