@@ -4,8 +4,8 @@ import type { IDataObject } from 'n8n-workflow';
 /**
  * The deliveries a trigger accepted, by key (the provider's delivery id, or what identifies the
  * verified bytes), kept in the workflow's static data so that they outlive an n8n restart. A key
- * is remembered for REMEMBER_FOR_HOURS after it was accepted: longer than Sitemap.xml, the
- * provider with the longest retries, retries (72 hours). At most MAX_REMEMBERED_DELIVERIES are
+ * is remembered for REMEMBER_FOR_HOURS after it was accepted: longer than the longest retry window
+ * of any provider (72 hours, `duplicates.retriesForHours`). At most MAX_REMEMBERED_DELIVERIES are
  * kept: past that the oldest is forgotten first, and a delivery with a forgotten key would start
  * the workflow again.
  *
