@@ -5,9 +5,11 @@ import {
 	MAX_REMEMBERED_DELIVERIES,
 	MAX_SCOPES_IN_PROCESS,
 	forgetAcceptedInProcess,
+	REMEMBER_FOR_HOURS,
 	REMEMBER_FOR_MS,
 	rememberedCount,
 } from '../../../nodes/shared/acceptedDeliveries';
+import { PROVIDERS } from '../../support/providers';
 
 const T0 = Date.UTC(2025, 0, 15, 8, 32, 14);
 const HOUR = 60 * 60 * 1000;
@@ -348,4 +350,13 @@ describe('isDuplicateElseRemember', () => {
 			expect(isDuplicateElseRemember({}, id, T0 + 1, scope)).toBe(false);
 		});
 	});
+});
+
+describe('the window', () => {
+	it.each(PROVIDERS.map((provider) => [provider.facts.name, provider.facts.duplicates.retriesForHours ?? 0] as const))(
+		'outlasts the retries of %s (%d hours)',
+		(_name, retriesForHours) => {
+			expect(REMEMBER_FOR_HOURS).toBeGreaterThan(retriesForHours);
+		},
+	);
 });
