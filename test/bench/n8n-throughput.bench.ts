@@ -34,7 +34,7 @@
  *   BENCH_CONNECTIONS [10]   concurrent connections
  *   BENCH_SECONDS [5]        length of one measured window
  *   BENCH_WARMUP_SECONDS [2] warm-up window per target
- *   BENCH_ROUNDS [5]         rounds
+ *   BENCH_ROUNDS [3]         rounds (with the four engines, `npm run bench` takes about 20 minutes)
  *   BENCH_SAVE_SUCCESS [none] EXECUTIONS_DATA_SAVE_ON_SUCCESS for n8n: none, or all (the harness default)
  *   BENCH_XML [0]            1: also measure Sitemap.xml with its XML sample
  *   BENCH_ENGINES [vm,patched,lazy,legacy]  the engines, in order:
@@ -47,7 +47,8 @@
  *   BENCH_COUNT_DELIVERIES [20]  sequential deliveries per target for the isolate accounting
  *   BENCH_COUNT_ONLY=1       the checks and the isolate accounting only, no load
  *   BENCH_TRIGGER_TYPE_VERSION  typeVersion of the package's triggers in the workflows (default: the
- *                            harness's, 1); the package must offer that version
+ *                            harness's TRIGGER_TYPE_VERSION, 1.1, what the editor adds); the package
+ *                            must offer that version
  *   BENCH_N8N_ENV            extra n8n settings for every engine, `NAME=value,NAME=value`
  *   BENCH_NO_WAIT=1          do not wait for other n8n processes (`pgrep -f n8n/bin/n8n`) to finish
  * and the harness's N8N_LINE, N8N_E2E_SKIP_BUILD, N8N_E2E_TARBALL, N8N_E2E_LOG_LEVEL.
@@ -63,19 +64,19 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 
 import { lineFromEnv, N8n, REPO_ROOT, type WorkflowDefinition } from '../../scripts/n8n/n8n';
-import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import { TRIGGER_TYPE_VERSION as HARNESS_TRIGGER_TYPE_VERSION, triggerWorkflow } from '../../scripts/n8n/workflows';
 import { credentialData, firstSample, signedHeaders } from '../support/deliveries';
 import { PROVIDERS, provider as declaredProvider } from '../support/providers';
 
 const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 10);
 const SECONDS = positiveNumber('BENCH_SECONDS', 5);
 const WARMUP_SECONDS = positiveNumber('BENCH_WARMUP_SECONDS', 2);
-const ROUNDS = positiveNumber('BENCH_ROUNDS', 5);
+const ROUNDS = positiveNumber('BENCH_ROUNDS', 3);
 const SAVE_SUCCESS = process.env.BENCH_SAVE_SUCCESS ?? 'none';
 const WITH_XML = process.env.BENCH_XML === '1';
 const COUNT_DELIVERIES = positiveNumber('BENCH_COUNT_DELIVERIES', 20);
 const COUNT_ONLY = process.env.BENCH_COUNT_ONLY === '1';
-/** The typeVersion of the package's triggers in the measured workflows (the harness's own: 1). */
+/** The typeVersion of the package's triggers in the measured workflows (unset: the harness's own, 1.1). */
 const TRIGGER_TYPE_VERSION = process.env.BENCH_TRIGGER_TYPE_VERSION ? positiveNumber('BENCH_TRIGGER_TYPE_VERSION', 1) : undefined;
 const EXTRA_N8N_ENV: Record<string, string> = Object.fromEntries(
 	(process.env.BENCH_N8N_ENV ?? '')
@@ -837,7 +838,7 @@ async function runEngine(engine: Engine): Promise<EngineResult> {
 		const heading =
 			`n8n ${n8n.installation.n8nVersion} on Node ${n8n.installation.nodeVersion} (SQLite, EXECUTIONS_DATA_SAVE_ON_SUCCESS=${SAVE_SUCCESS}); ` +
 			`engine: ${engine.description}.` +
-			(TRIGGER_TYPE_VERSION !== undefined ? ` Triggers at typeVersion ${TRIGGER_TYPE_VERSION}.` : '') +
+			` Triggers at typeVersion ${TRIGGER_TYPE_VERSION ?? HARNESS_TRIGGER_TYPE_VERSION}.` +
 			(Object.keys(EXTRA_N8N_ENV).length ? ` Extra n8n settings: ${Object.entries(EXTRA_N8N_ENV).map(([k, v]) => `${k}=${v}`).join(', ')}.` : '');
 		const result: EngineResult = { engine, accounting, rate: new Map(), cpuMs: new Map(), ratios: new Map(), text: '' };
 		if (COUNT_ONLY) {
@@ -996,12 +997,29 @@ function enginesTable(results: EngineResult[]): string[] {
 		'| engine | isolates: A Sitemark | A forged | B | B-auth | C | A/B | A/B-auth | A/C | A/C forged | A forged/B |',
 		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 	];
+	const rows: string[] = [];
 	for (const result of results) {
-		out.push(
+		rows.push(
 			`| ${result.engine.name} | ${taken(result, 'Sitemark')} | ${taken(result, 'Sitemark, forged')} | ${taken(result, 'n8n Webhook node, no verification')} | ` +
 				`${taken(result, 'n8n Webhook node, Header Auth')} | ${taken(result, 'Webhook → Crypto → If → Respond')} | ` +
 				`${ratio(result, 'A/B accepted, Sitemark')} | ${ratio(result, 'A/B-auth accepted, Sitemark')} | ${ratio(result, 'A/C accepted, Sitemark')} | ` +
 				`${ratio(result, 'A/C forged, Sitemark')} | ${ratio(result, 'A forged/B accepted (a refusal against the floor’s whole delivery)')} |`,
+		);
+	}
+	out.push(...rows);
+	const groups: Array<Target['group']> = ['A', 'A forged', 'B', 'B-auth', 'C', 'C forged'];
+	const rate = (result: EngineResult, group: Target['group']) => fmtRate(result.rate.get(group) ?? NaN);
+	const cpu = (result: EngineResult, group: Target['group']) => fmtMs(result.cpuMs.get(group) ?? NaN);
+	out.push(
+		'',
+		'Deliveries/s and n8n CPU per delivery (medians over the rounds; A and A forged: Sitemark):',
+		'',
+		`| engine | ${groups.map((group) => `${group}: deliveries/s`).join(' | ')} | ${groups.map((group) => `${group}: n8n CPU`).join(' | ')} |`,
+		`| --- |${groups.map(() => ' --- |').join('')}${groups.map(() => ' --- |').join('')}`,
+	);
+	for (const result of results) {
+		out.push(
+			`| ${result.engine.name} | ${groups.map((group) => rate(result, group)).join(' | ')} | ${groups.map((group) => cpu(result, group)).join(' | ')} |`,
 		);
 	}
 	return out;

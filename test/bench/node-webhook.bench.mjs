@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Microbenchmark of each trigger's webhook() (the built package, with a minimal recording context)
 // against the bare HMAC-SHA256 of the same bytes, at 1 KB, 64 KB, 1 MB and 16 MB. Prints one table.
+// Every trigger's row measures the accepted path (Drop Duplicate Deliveries off, so the same bytes
+// start the workflow every time); the duplicate paths have rows of their own, as do SiteCapture's
+// filters over a body whose `status` or `workflow_state` is as large as the body.
 import { createRequire } from 'node:module';
 
 import { Bench } from 'tinybench';
@@ -11,6 +14,8 @@ const require = createRequire(import.meta.url);
 const { PROVIDERS, provider: declared } = require('../../.dev-build/test/support/providers.js');
 const { firstSample, sampleText } = require('../../.dev-build/test/support/deliveries.js');
 const { hmacSha256, signatureFor } = require('../../.dev-build/test/support/signer.js');
+// The same module instance the built triggers use (the provider list loads them from dist/).
+const { forgetAcceptedInProcess } = require('../../dist/nodes/shared/acceptedDeliveries.js');
 /** A provider's trigger and how it signs and names events, from its facts: `{ node, header, prefix, eventHeader }`. */
 const facts = (key) => {
 	const provider = declared(key);
@@ -21,21 +26,45 @@ const SECRET = 'bench-secret';
 const API_KEY = 'bench-api-key';
 const SIZES = (process.env.BENCH_SIZES ?? '1024,65536,1048576,16777216').split(',').map(Number);
 
+const ACCEPT_EVERY_COPY = { dropDuplicates: false };
+const sitemarkEnvelope = (data) => ({ event: 'job.completed', created_at: '2026-05-28T18:32:00Z', data });
+const siteCaptureEnvelope = (notes) => ({ project_id: 3057, status: 'Complete', workflow_state: 'COMPLETE', api_key: API_KEY, event: 'status_change', notes });
+/** A SiteCapture body of about `size` bytes whose `field` alone fills it (a string of that length). */
+const siteCaptureLargeField = (field) => (size) => {
+	const body = { project_id: 3057, status: 'Complete', workflow_state: 'COMPLETE', api_key: API_KEY, event: 'status_change' };
+	const rest = JSON.stringify(body).length - body[field].length;
+	body[field] = `${body[field]} ${'x'.repeat(Math.max(0, size - rest - body[field].length - 1))}`;
+	return Buffer.from(JSON.stringify(body));
+};
+
+// `expect`: what webhook() does with the body: 'accepted' (starts the workflow, the default),
+// 'ignored' (answered 200, filtered out) or 'dropped' (the first call accepts it, every further
+// call of the same bytes is a duplicate). `dedup`: the duplicate store holds 5,000 other ids.
+// `rememberedAccepted`: every call is accepted with Drop Duplicate Deliveries on (its key is taken
+// out of the process's store after each call, as a new delivery's key would not be there).
 const triggers = [
-	{ name: 'Sitemark', ...facts('sitemark'), event: 'job.completed', envelope: (data) => ({ event: 'job.completed', created_at: '2026-05-28T18:32:00Z', data }) },
-	{ name: 'Sitemarks', ...facts('sitemarks'), event: 'comment.created', envelope: (payload) => ({ event: 'comment.created', payload, timestamp: '2026-03-22T14:30:00.000Z' }) },
-	{ name: 'SiteCapture', ...facts('sitecapture'), event: 'status_change', envelope: (notes) => ({ project_id: 3057, status: 'Complete', workflow_state: 'COMPLETE', api_key: API_KEY, event: 'status_change', notes }) },
-	{ name: 'Sitemap.xml (JSON)', ...facts('sitemapxml'), event: 'crawl.error', parameters: { dropDuplicates: false }, envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
-	{ name: 'Sitemap.xml (XML)', xml: true, ...facts('sitemapxml'), event: 'crawl.error', parameters: { dropDuplicates: false } },
-	{ name: 'Sitemap.xml (JSON, dedup of 5,000)', dedup: true, ...facts('sitemapxml'), event: 'crawl.error', parameters: { dropDuplicates: true }, envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
-	{ name: 'ContentsPal', ...facts('contentspal'), event: 'job.created', envelope: (notes) => ({ event: 'job.created', timestamp: '2026-03-03T14:30:00.000Z', organizationId: 'abc123', job: { id: 'job-uuid', name: 'Bench', ownerUserId: 'u', createdAt: 'x', updatedAt: 'y', notes } }) },
+	{ name: 'Sitemark', ...facts('sitemark'), event: 'job.completed', parameters: ACCEPT_EVERY_COPY, envelope: sitemarkEnvelope },
+	{ name: 'Sitemarks', ...facts('sitemarks'), event: 'comment.created', parameters: ACCEPT_EVERY_COPY, envelope: (payload) => ({ event: 'comment.created', payload, timestamp: '2026-03-22T14:30:00.000Z' }) },
+	{ name: 'SiteCapture', ...facts('sitecapture'), event: 'status_change', parameters: ACCEPT_EVERY_COPY, envelope: siteCaptureEnvelope },
+	{ name: 'SiteCapture, filters set', ...facts('sitecapture'), event: 'status_change', parameters: { ...ACCEPT_EVERY_COPY, statuses: 'Complete, On Hold', workflowStates: 'COMPLETE, QA_REVIEW' }, envelope: siteCaptureEnvelope },
+	{ name: 'SiteCapture, large status, no filter', ...facts('sitecapture'), event: 'status_change', parameters: ACCEPT_EVERY_COPY, body: siteCaptureLargeField('status') },
+	{ name: 'SiteCapture, large status, Statuses set', ...facts('sitecapture'), event: 'status_change', parameters: { ...ACCEPT_EVERY_COPY, statuses: 'Complete, On Hold' }, body: siteCaptureLargeField('status'), expect: 'ignored' },
+	{ name: 'SiteCapture, large status, Workflow States set', ...facts('sitecapture'), event: 'status_change', parameters: { ...ACCEPT_EVERY_COPY, workflowStates: 'COMPLETE' }, body: siteCaptureLargeField('status') },
+	{ name: 'SiteCapture, large workflow_state, no filter', ...facts('sitecapture'), event: 'status_change', parameters: ACCEPT_EVERY_COPY, body: siteCaptureLargeField('workflow_state') },
+	{ name: 'SiteCapture, large workflow_state, Workflow States set', ...facts('sitecapture'), event: 'status_change', parameters: { ...ACCEPT_EVERY_COPY, workflowStates: 'COMPLETE' }, body: siteCaptureLargeField('workflow_state'), expect: 'ignored' },
+	{ name: 'Sitemap.xml (JSON)', ...facts('sitemapxml'), event: 'crawl.error', parameters: ACCEPT_EVERY_COPY, envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
+	{ name: 'Sitemap.xml (XML)', xml: true, ...facts('sitemapxml'), event: 'crawl.error', parameters: ACCEPT_EVERY_COPY },
+	{ name: 'Sitemap.xml (JSON, dedup of 5,000)', dedup: true, ...facts('sitemapxml'), event: 'crawl.error', parameters: { dropDuplicates: true }, expect: 'dropped', envelope: (errors) => ({ id: 'whk_bench', event: 'crawl.error', timestamp: '2025-01-15T08:32:14Z', data: { errors } }) },
+	{ name: 'ContentsPal', ...facts('contentspal'), event: 'job.created', parameters: ACCEPT_EVERY_COPY, envelope: (notes) => ({ event: 'job.created', timestamp: '2026-03-03T14:30:00.000Z', organizationId: 'abc123', job: { id: 'job-uuid', name: 'Bench', ownerUserId: 'u', createdAt: 'x', updatedAt: 'y', notes } }) },
+	{ name: 'Sitemark, duplicate dropped (same bytes again)', ...facts('sitemark'), event: 'job.completed', parameters: { dropDuplicates: true }, expect: 'dropped', envelope: sitemarkEnvelope },
+	{ name: 'Sitemark, dedup on, accepted (5,000 remembered)', dedup: true, rememberedAccepted: true, ...facts('sitemark'), event: 'job.completed', parameters: { dropDuplicates: true }, envelope: sitemarkEnvelope },
 ];
 // A provider without an entry above is measured on its first sample, the records in a field of their own.
 for (const provider of PROVIDERS) {
 	if (triggers.some((trigger) => trigger.node.description.name === provider.nodeName)) continue;
 	const sample = firstSample(provider);
 	const body = JSON.parse(sampleText(provider, sample));
-	triggers.push({ name: provider.facts.name, ...facts(provider.key), event: sample.event, parameters: { dropDuplicates: false }, envelope: (records) => ({ ...body, bench_padding: records }) });
+	triggers.push({ name: provider.facts.name, ...facts(provider.key), event: sample.event, parameters: ACCEPT_EVERY_COPY, envelope: (records) => ({ ...body, bench_padding: records }) });
 }
 
 /** A realistic body of about `size` bytes: the envelope with a list of records filling it. */
@@ -76,7 +105,7 @@ const rows = [];
 for (const size of SIZES) {
 	const iterations = size >= 16 * 1024 * 1024 ? 10 : size >= 1024 * 1024 ? 40 : 400;
 	for (const trigger of triggers) {
-		const body = trigger.xml ? xmlBody(size) : jsonBody(trigger, size);
+		const body = trigger.xml ? xmlBody(size) : trigger.body ? trigger.body(size) : jsonBody(trigger, size);
 		const signature = signatureFor(SECRET, body, { encoding: 'hex', prefix: trigger.prefix });
 		const headers = { [trigger.header]: signature, 'content-type': trigger.xml ? 'application/xml' : 'application/json' };
 		if (trigger.eventHeader) headers[trigger.eventHeader] = trigger.event;
@@ -85,15 +114,25 @@ for (const size of SIZES) {
 			? { acceptedDeliveryIds: { ids: Array.from({ length: 5000 }, (_, i) => `whk_prior_${i}`), acceptedAt: Array(5000).fill(Date.now()) } }
 			: {};
 		const ctx = context(trigger, body, headers, staticData);
-		const check = await trigger.node.webhook.call(ctx);
-		if (!check.workflowData) throw new Error(`${trigger.name} did not start on its benchmark body`);
+		const expect = trigger.expect ?? 'accepted';
+		// What identifies this delivery in the duplicate store (its signature's digest) and where it is kept.
+		const scope = `${ctx.getWorkflow().id}:${ctx.getNode().id}`;
+		const key = hmacSha256(SECRET, body);
+		const call = async () => {
+			if (trigger.rememberedAccepted) forgetAcceptedInProcess(scope, key);
+			return await trigger.node.webhook.call(ctx);
+		};
+		// Every path is checked before it is timed: twice, as the timed calls repeat the same bytes.
+		const first = (await call()).workflowData !== undefined;
+		const second = (await call()).workflowData !== undefined;
+		if (first !== (expect !== 'ignored') || second !== (expect === 'accepted')) {
+			throw new Error(`${trigger.name}: expected ${expect}, the first call ${first ? 'started' : 'did not start'} the workflow, the second ${second ? 'did' : 'did not'}`);
+		}
 
 		const bench = new Bench({ iterations, warmupIterations: Math.ceil(iterations / 10), time: 0 });
 		bench.add('hmac', () => hmacSha256(SECRET, body));
 		// With the store full, every call searches all 5,000 ids (the same id is then found last).
-		bench.add('webhook', async () => {
-			await trigger.node.webhook.call(ctx);
-		});
+		bench.add('webhook', call);
 		await bench.run();
 		const [hmac, webhook] = bench.tasks.map((task) => task.result.latency?.p50 ?? task.result.median ?? task.result.mean);
 		rows.push({ size: body.length, trigger: trigger.name, hmac, webhook, ratio: webhook / hmac });
@@ -112,8 +151,8 @@ for (const row of rows) {
 // least 64 KB (fixed per-call costs dominate below it). 1.0 throughout is linear; a quadratic step
 // would double the figure with every doubling of the body.
 const base = SIZES.filter((size) => size >= 65536).sort((a, b) => a - b)[0];
-if (base !== undefined && SIZES.length > 1) {
-	const larger = SIZES.filter((size) => size > base).sort((a, b) => a - b);
+const larger = SIZES.filter((size) => base !== undefined && size > base).sort((a, b) => a - b);
+if (larger.length > 0) {
 	console.log('');
 	console.log(`| trigger | webhook() time per byte, relative to ${fmtSize(base)}: ${larger.map(fmtSize).join(' / ')} | bare HMAC, same |`);
 	console.log('| --- | --- | --- |');
