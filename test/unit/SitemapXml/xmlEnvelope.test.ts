@@ -1,5 +1,7 @@
-import { SITEMAP_XML_FIELD_TYPES } from '../../../nodes/SitemapXml/SitemapXmlProvider';
+import fc from 'fast-check';
+import { SITEMAP_XML_EVENTS, SITEMAP_XML_FIELD_TYPES } from '../../../nodes/SitemapXml/SitemapXmlProvider';
 import { MAX_DEPTH, parseXml, xmlToObject, XmlSyntaxError } from '../../../nodes/SitemapXml/xmlEnvelope';
+import type { XmlElement } from '../../../nodes/SitemapXml/xmlEnvelope';
 import { fixture } from '../helpers/webhookContext';
 
 const toObject = (xml: string) => xmlToObject(xml, SITEMAP_XML_FIELD_TYPES);
@@ -314,5 +316,221 @@ describe('parseXml', () => {
 		])('%s', (_name, xml) => {
 			expect(timed(xml)).toBeLessThan(2000);
 		});
+	});
+});
+
+/**
+ * The item as README defines it, computed the plain way from the element tree: a reference the
+ * one-pass item builder of xmlToObject is checked against.
+ */
+function itemFromTree(root: XmlElement): Record<string, unknown> {
+	const { numbers, arrays } = SITEMAP_XML_FIELD_TYPES;
+	const scalar = (text: string, field: string) =>
+		numbers.has(field) && /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(text.trim()) ? Number(text.trim()) : text;
+	const value = (element: XmlElement, field: string): unknown =>
+		element.children.length === 0 ? scalar(element.text, field) : fields(element.children);
+	function fields(children: XmlElement[]): Record<string, unknown> {
+		const byName = new Map<string, XmlElement[]>();
+		for (const child of children) byName.set(child.name, [...(byName.get(child.name) ?? []), child]);
+		return Object.fromEntries(
+			[...byName].map(([name, all]) => {
+				if (!arrays.has(name) && all.length === 1) return [name, value(all[0], name)];
+				if (all.length > 1) return [name, all.map((element) => value(element, name))];
+				const [only] = all;
+				if (only.children.length > 0) return [name, only.children.map((item) => value(item, name))];
+				return [name, only.text.trim() === '' ? [] : [scalar(only.text, name)]];
+			}),
+		);
+	}
+	return fields(root.children);
+}
+
+/** What a call gives: the item, or that it was refused with XmlSyntaxError (anything else throws). */
+function outcome(read: () => unknown): unknown {
+	try {
+		return { item: read() };
+	} catch (error) {
+		if (error instanceof XmlSyntaxError) return 'refused';
+		throw error;
+	}
+}
+
+describe('properties', () => {
+	const NUMBER_FIELDS = [...SITEMAP_XML_FIELD_TYPES.numbers];
+	const fieldName = fc
+		.stringMatching(/^[A-Za-z_][\w.:-]{0,10}$/)
+		.filter(
+			(name) => !SITEMAP_XML_FIELD_TYPES.numbers.has(name) && !SITEMAP_XML_FIELD_TYPES.arrays.has(name) && name !== '__proto__',
+		);
+	const text = fc.string({ unit: 'binary', maxLength: 24 });
+	const number = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat({ max: 2000 }));
+
+	/** A text written in XML: each character as itself, an entity, a reference, or in CDATA, with comments between. */
+	function renderText(value: string, styles: number[]): string {
+		const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+		return Array.from(value)
+			.map((char, index) => {
+				const style = styles.length === 0 ? 0 : styles[index % styles.length];
+				const code = char.codePointAt(0) as number;
+				if (style === 1 && code !== 0) return `&#${code};`;
+				if (style === 2 && code !== 0) return `&#x${code.toString(16)};`;
+				if (style === 3 && char !== ']' && char !== '>') return `<![CDATA[${char}]]>`;
+				if (style === 4) return `<!-- - -->${escapes[char] ?? char}`;
+				return escapes[char] ?? char;
+			})
+			.join('');
+	}
+
+	/** The JSON value of `field` written in XML as its elements, in one of the forms README allows. */
+	function renderField(field: string, value: unknown, choices: Choices): string {
+		const pick = (count: number) => choices.next() % count;
+		const attributes = pick(4) === 0 ? ` note="x" other='y'` : '';
+		const gap = ['', '\n', '\n  ', '<!-- between -->', '<?pi x?>'][pick(5)];
+		const element = (name: string, body: string) =>
+			body === '' && pick(2) === 0 ? `<${name}${attributes}/>` : `<${name}${attributes}>${body}</${name}${pick(3) === 0 ? ' ' : ''}>`;
+		const body = (item: unknown): string => {
+			if (typeof item === 'number') return pick(3) === 0 ? ` ${JSON.stringify(item)}\n` : JSON.stringify(item);
+			if (typeof item === 'string') return renderText(item, choices.styles());
+			return Object.entries(item as object)
+				.map(([name, inner]) => gap + renderField(name, inner, choices))
+				.join('') + gap;
+		};
+		if (!Array.isArray(value)) return element(field, body(value));
+		const blankOne = value.length === 1 && typeof value[0] === 'string' && value[0].trim() === '';
+		const objects = value.some((item) => typeof item === 'object');
+		// Repeated elements, where they say the same (one object alone would be read as a wrapper).
+		if (value.length > 0 && !blankOne && !(objects && value.length === 1) && pick(2) === 0) {
+			return value.map((item) => element(field, body(item))).join(gap);
+		}
+		const items = value.map((item) => element(['item', 'engine', 'error', field][pick(4)], body(item))).join(gap);
+		return element(field, value.length === 0 ? ['', '\n', '<!-- none -->'][pick(3)] : items);
+	}
+
+	/** Pseudo-random choices from a seed fast-check drew, so that a failing case shrinks and replays. */
+	class Choices {
+		private state: number;
+		constructor(seed: number) {
+			this.state = seed >>> 0 || 1;
+		}
+		next(): number {
+			this.state ^= this.state << 13;
+			this.state ^= this.state >>> 17;
+			this.state ^= this.state << 5;
+			return this.state >>> 0;
+		}
+		styles(): number[] {
+			return Array.from({ length: this.next() % 4 }, () => this.next() % 5);
+		}
+	}
+
+	const errorItem = fc
+		.record({ url: text, status_code: number, reason: text }, { requiredKeys: [] })
+		.filter((item) => Object.keys(item).length > 0);
+	const nested: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(fieldName, text, { minKeys: 1, maxKeys: 3 });
+	const envelope = fc.record(
+		{
+			id: text,
+			event: fc.constantFrom(...SITEMAP_XML_EVENTS.map((event) => event.value)),
+			timestamp: text,
+			data: fc.record(
+				{
+					sitemap_url: text,
+					version: text,
+					submitted_to: fc.array(text, { maxLength: 4 }),
+					errors: fc.array(errorItem, { maxLength: 4 }),
+					numbers: fc.dictionary(fc.constantFrom(...NUMBER_FIELDS), number, { maxKeys: 4 }),
+					extra: fc.dictionary(fieldName, fc.oneof(text, nested), { maxKeys: 3 }),
+				},
+				{ requiredKeys: [] },
+			),
+		},
+		{ requiredKeys: ['event'] },
+	);
+
+	/** The envelope as JSON would carry it: the data's number fields and other fields flattened in. */
+	function jsonForm(drawn: { data?: { numbers?: object; extra?: object } & Record<string, unknown> } & Record<string, unknown>) {
+		const { data, ...rest } = drawn;
+		if (data === undefined) return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+		const { numbers, extra, ...fields } = data;
+		const flat = { ...extra, ...fields, ...numbers };
+		// An object without fields has no XML form that reads back as an object.
+		const withData = Object.keys(flat).length > 0 ? { ...rest, data: flat } : rest;
+		return JSON.parse(JSON.stringify(withData)) as Record<string, unknown>;
+	}
+
+	it('reads the XML form of any envelope into its JSON form', () => {
+		fc.assert(
+			fc.property(envelope, fc.integer(), fc.boolean(), (drawn, seed, prolog) => {
+				const json = jsonForm(drawn);
+				const choices = new Choices(seed);
+				const fields = Object.entries(json)
+					.map(([name, value]) => renderField(name, value, choices))
+					.join(['', '\n'][choices.next() % 2]);
+				const xml = `${prolog ? '\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n<!-- sent -->\n' : ''}<webhook>${fields}</webhook>\n`;
+				expect(toObject(xml)).toEqual(json);
+				expect(toObject(xml)).toEqual(itemFromTree(parseXml(xml)));
+			}),
+			{ numRuns: 400 },
+		);
+	});
+
+	/** Pieces of XML, well-formed or not, joined at random. */
+	const PIECES = [
+		'<', '>', '/', '=', '"', "'", ' ', '\n', 'a', '1', ' 2 ', '\uFEFF', '\u00A0',
+		'<w>', '</w>', '<a>', '</a>', '<b>', '</b>', '<a/>', '<a x="1">', '<a x=1>', '</a >', '<b\n/>',
+		'<errors>', '</errors>', '<submitted_to>', '</submitted_to>', '<total_urls>', '</total_urls>',
+		'<__proto__>', '</__proto__>', '<constructor>', '</constructor>',
+		'&', '&amp;', '&lt;', '&#x41;', '&#65;', '&#0;', '&#xD800;', '&#1114112;', '&nbsp;', '&e;',
+		'<!DOCTYPE w>', '<!ENTITY e "x">', '<!ELEMENT w ANY>', '<![CDATA[', ']]>', '<!--', '-->', '<?', '?>', '<?xml version="1.0"?>',
+	];
+	const soup = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((pieces) => pieces.join(''));
+
+	it('answers any input with an item or XmlSyntaxError, the same item as the element tree gives', () => {
+		fc.assert(
+			fc.property(soup, fc.constantFrom('', '<w>', '<w><errors>'), (body, prefix) => {
+				const xml = prefix + body;
+				const fromTree = outcome(() => itemFromTree(parseXml(xml)));
+				expect(outcome(() => toObject(xml))).toEqual(fromTree);
+			}),
+			{ numRuns: 3000 },
+		);
+	});
+
+	it('answers large repetitive input, valid or not, in time linear in its length', () => {
+		fc.assert(
+			fc.property(fc.array(soup, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (variants, picks) => {
+				const record = picks.map((pick) => variants[pick % variants.length]).join('');
+				const xml = `<w><errors>${record.repeat(Math.ceil(100_000 / (record.length + 1)))}</errors></w>`;
+				const started = performance.now();
+				outcome(() => toObject(xml));
+				expect(performance.now() - started).toBeLessThan(1000);
+			}),
+			{ numRuns: 40 },
+		);
+	});
+
+	/** A well-formed element: a leaf with some text, or an element with child elements. */
+	const { element } = fc.letrec<{ element: string; children: string }>((tie) => ({
+		element: fc.oneof(
+			{ depthSize: 'small', withCrossShrink: true },
+			fc
+				.tuple(fc.constantFrom('url', 'status_code', 'reason', 'a', 'submitted_to', 'errors', 'total_urls'), fc.constantFrom('', 'x', '404', ' 7 ', 'p &amp; q', '\n'))
+				.map(([name, body]) => (body === '' ? `<${name}/>` : `<${name}>${body}</${name}>`)),
+			fc.tuple(fc.constantFrom('error', 'a', 'errors', 'submitted_to', 'data'), tie('children')).map(([name, body]) => `<${name}>${body}</${name}>`),
+		),
+		children: fc.array(tie('element'), { minLength: 1, maxLength: 4 }).chain((elements) =>
+			fc.constantFrom('', '\n').map((gap) => elements.join(gap)),
+		),
+	}));
+
+	it('reads each item of a long array as it reads that item alone, however items repeat', () => {
+		fc.assert(
+			fc.property(fc.array(element, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 60 }), fc.constantFrom('', '\n'), (pool, picks, gap) => {
+				const items = picks.map((pick) => pool[pick % pool.length]);
+				const one = (item: string) => (toObject(`<w><errors>${item}</errors></w>`).errors as unknown[])[0];
+				expect(toObject(`<w><errors>${items.join(gap)}</errors></w>`)).toEqual({ errors: items.map(one) });
+			}),
+			{ numRuns: 500 },
+		);
 	});
 });
