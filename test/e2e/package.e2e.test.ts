@@ -5,8 +5,9 @@
  */
 import * as path from 'node:path';
 
-import { lineFromEnv, N8n, REPO_ROOT } from '../../scripts/n8n/n8n';
+import { lineFromEnv, REPO_ROOT } from '../../scripts/n8n/n8n';
 import { nodeType, PACKAGE_NAME } from '../../scripts/n8n/workflows';
+import { n8nForSuite } from './harness/deliveries';
 
 const line = lineFromEnv();
 
@@ -27,20 +28,11 @@ function instancesOf<T>(file: string): T[] {
 }
 
 describe(`package ${PACKAGE_NAME} on n8n line ${line}`, () => {
-	let n8n: N8n;
+	const suite = n8nForSuite();
 	const manifest = require(path.join(REPO_ROOT, 'package.json')) as {
 		name: string;
 		n8n: { nodes: string[]; credentials: string[] };
 	};
-
-	beforeAll(async () => {
-		n8n = await N8n.create();
-		await n8n.start();
-	}, 45 * 60_000);
-
-	afterAll(async () => {
-		await n8n?.dispose();
-	}, 120_000);
 
 	test('the package name is the one the harness prefixes node types with', () => {
 		expect(manifest.name).toBe(PACKAGE_NAME);
@@ -50,10 +42,10 @@ describe(`package ${PACKAGE_NAME} on n8n line ${line}`, () => {
 		const declared = manifest.n8n.nodes.flatMap((file) => instancesOf<Described>(file).map((node) => node.description));
 		expect(declared).toHaveLength(manifest.n8n.nodes.length);
 
-		const loaded = await n8n.nodeTypeNames();
+		const loaded = await suite.get().nodeTypeNames();
 		for (const description of declared) expect(loaded).toContain(nodeType(description.name));
 
-		const served = await n8n.nodeTypeDescriptions(
+		const served = await suite.get().nodeTypeDescriptions(
 			declared.map((description) => ({
 				name: nodeType(description.name),
 				version: Array.isArray(description.version) ? Math.max(...description.version) : description.version,
@@ -73,7 +65,7 @@ describe(`package ${PACKAGE_NAME} on n8n line ${line}`, () => {
 		const declared = manifest.n8n.credentials.flatMap((file) => instancesOf<NamedCredential>(file).map((c) => c.name));
 		expect(declared).toHaveLength(manifest.n8n.credentials.length);
 
-		const loaded = await n8n.credentialTypeNames();
+		const loaded = await suite.get().credentialTypeNames();
 		for (const name of declared) expect(loaded).toContain(name);
 	});
 });

@@ -6,11 +6,11 @@
  */
 import * as fs from 'node:fs';
 
-import { lineFromEnv, N8n } from '../../scripts/n8n/n8n';
+import { lineFromEnv } from '../../scripts/n8n/n8n';
 import { triggerWorkflow } from '../../scripts/n8n/workflows';
 import { PROVIDERS, type Provider } from '../support/providers';
 import { signatureFor } from '../support/signer';
-import { ACKNOWLEDGED, expectNoNewExecution, oneNewExecution, post, REJECTED } from './harness/deliveries';
+import { ACKNOWLEDGED, expectNoNewExecution, n8nForSuite, oneNewExecution, post, REJECTED } from './harness/deliveries';
 
 const line = lineFromEnv();
 const SECRET = 'replay-e2e-secret-7d2b';
@@ -60,19 +60,10 @@ function credentialData(provider: Provider): Record<string, string> {
 }
 
 describe(`replays and stale deliveries on n8n line ${line}`, () => {
-	let n8n: N8n;
-
-	beforeAll(async () => {
-		n8n = await N8n.create();
-		await n8n.start();
-	}, 45 * 60_000);
-
-	afterAll(async () => {
-		await n8n?.dispose();
-	}, 120_000);
+	const suite = n8nForSuite();
 
 	async function deploy(provider: Provider, parameters: Record<string, unknown>, typeVersion?: number) {
-		const credential = await n8n.createCredential({
+		const credential = await suite.get().createCredential({
 			name: `${provider.folder} replays ${Math.random().toString(36).slice(2, 8)}`,
 			type: provider.credentialType,
 			data: credentialData(provider),
@@ -85,14 +76,14 @@ describe(`replays and stale deliveries on n8n line ${line}`, () => {
 			parameters: { events: provider.facts.events.map((event) => event.value), options: {}, ...parameters },
 			typeVersion,
 		});
-		const id = await n8n.deploy(built.workflow);
-		return { id, url: n8n.productionUrl(built.webhookId) };
+		const id = await suite.get().deploy(built.workflow);
+		return { id, url: suite.get().productionUrl(built.webhookId) };
 	}
 
 	/** Posts the exact text `body`, signed as the provider signs it. */
 	async function send(provider: Provider, url: string, body: string) {
 		const { header, prefix, encodings } = provider.facts.signature;
-		return await post(n8n, url, body, {
+		return await post(suite.get(), url, body, {
 			'content-type': 'application/json',
 			[header]: signatureFor(SECRET, body, { prefix, encoding: encodings[0] }),
 			...(provider.facts.eventHeader ? { [provider.facts.eventHeader]: String(JSON.parse(body).event) } : {}),
@@ -109,27 +100,27 @@ describe(`replays and stale deliveries on n8n line ${line}`, () => {
 			const first = await send(provider, workflow.url, body);
 			expect(first.status).toBe(200);
 			expect(first.json).toEqual(ACKNOWLEDGED);
-			await oneNewExecution(n8n, workflow.id, []);
-			const before = await n8n.executionsAfterSettling(workflow.id, 0);
+			await oneNewExecution(suite.get(), workflow.id, []);
+			const before = await suite.get().executionsAfterSettling(workflow.id, 0);
 			expect(before).toHaveLength(1);
 
 			const replay = await send(provider, workflow.url, body);
 			expect(replay.status).toBe(200);
 			expect(replay.json).toEqual(ACKNOWLEDGED);
-			if (dropsByDefault) await expectNoNewExecution(n8n, workflow.id, before);
-			else await oneNewExecution(n8n, workflow.id, before);
+			if (dropsByDefault) await expectNoNewExecution(suite.get(), workflow.id, before);
+			else await oneNewExecution(suite.get(), workflow.id, before);
 		});
 
 		test(`with Drop Duplicate Deliveries ${dropsByDefault ? 'off every copy starts' : 'on a copy starts nothing'}`, async () => {
 			const workflow = await deploy(provider, { dropDuplicates: !dropsByDefault });
 			const body = JSON.stringify(delivery(provider, Date.now()));
 			expect((await send(provider, workflow.url, body)).status).toBe(200);
-			await oneNewExecution(n8n, workflow.id, []);
-			const before = await n8n.executionsAfterSettling(workflow.id, 0);
+			await oneNewExecution(suite.get(), workflow.id, []);
+			const before = await suite.get().executionsAfterSettling(workflow.id, 0);
 			expect(before).toHaveLength(1);
 			expect((await send(provider, workflow.url, body)).status).toBe(200);
-			if (dropsByDefault) await oneNewExecution(n8n, workflow.id, before);
-			else await expectNoNewExecution(n8n, workflow.id, before);
+			if (dropsByDefault) await oneNewExecution(suite.get(), workflow.id, before);
+			else await expectNoNewExecution(suite.get(), workflow.id, before);
 		});
 
 		if (provider.facts.sentAt === undefined) return;
@@ -141,18 +132,18 @@ describe(`replays and stale deliveries on n8n line ${line}`, () => {
 				expect(refused.status).toBe(provider.facts.rejectionStatus);
 				expect(refused.json).toEqual(REJECTED);
 			}
-			await expectNoNewExecution(n8n, workflow.id, []);
+			await expectNoNewExecution(suite.get(), workflow.id, []);
 
 			const fresh = await send(provider, workflow.url, JSON.stringify(delivery(provider, Date.now() - MINUTE)));
 			expect(fresh.status).toBe(200);
-			await oneNewExecution(n8n, workflow.id, []);
+			await oneNewExecution(suite.get(), workflow.id, []);
 		});
 
 		test('without Max Delivery Age, a delivery a day old still starts the workflow (a trigger added at version 1)', async () => {
 			const workflow = await deploy(provider, {}, 1);
 			const old = await send(provider, workflow.url, JSON.stringify(delivery(provider, Date.now() - 24 * 60 * MINUTE)));
 			expect(old.status).toBe(200);
-			await oneNewExecution(n8n, workflow.id, []);
+			await oneNewExecution(suite.get(), workflow.id, []);
 		});
 	});
 });

@@ -2,7 +2,7 @@
  * Delivering webhooks to a running n8n and checking what they started, shared by the trigger suites.
  * Signatures come from the one signer (test/support/signer.ts), samples from the one provider list.
  */
-import { type ExecutionDetail, type ExecutionSummary, type HttpResult, type N8n } from '../../../scripts/n8n/n8n';
+import { N8n, type ExecutionDetail, type ExecutionSummary, type HttpResult } from '../../../scripts/n8n/n8n';
 import { sampleText } from '../../support/deliveries';
 import { provider } from '../../support/providers';
 
@@ -82,4 +82,25 @@ export async function rawExecutionText(n8n: N8n, executionId: string): Promise<s
 	const result = await n8n.request('GET', `/rest/executions/${executionId}`, { auth: true });
 	if (result.status !== 200) throw new Error(`GET /rest/executions/${executionId} answered ${result.status}`);
 	return result.text;
+}
+
+/**
+ * One n8n for the suite that calls it, started before its first test and disposed of after its
+ * last; `get()` returns it. For suites with nothing else to set up once.
+ */
+export function n8nForSuite(): { get: () => N8n } {
+	let n8n: N8n | undefined;
+	beforeAll(async () => {
+		n8n = await N8n.create();
+		await n8n.start();
+	}, 45 * 60_000);
+	afterAll(async () => {
+		await n8n?.dispose();
+	}, 120_000);
+	return {
+		get: () => {
+			if (n8n === undefined) throw new Error('n8n is not started yet');
+			return n8n;
+		},
+	};
 }
