@@ -12,7 +12,8 @@ export const ALREADY_ACCEPTED = 'it was already accepted (a retry, a duplicate o
  * What identifies a verified delivery: the provider's own delivery id where it gives one;
  * otherwise its signature, an HMAC-SHA256 of the exact bytes received that verification has just
  * computed (so a large body is not hashed twice); for an unsigned delivery, the SHA-256 of its bytes.
- * A byte-identical second delivery is a replay or a retry of the same one.
+ * A byte-identical second delivery is a replay or a retry of the same one. `headers` are those of
+ * a verified signature only: an unverified one would let a sender choose the key.
  */
 export function deliveryKey<TEnvelope extends Envelope>(
 	provider: TriggerProvider<TEnvelope>,
@@ -24,8 +25,9 @@ export function deliveryKey<TEnvelope extends Envelope>(
 	if (id !== undefined) return id;
 	const header = headers[provider.signature.header];
 	const digest = typeof header === 'string' ? decodeSignature(header, provider.signature) : undefined;
-	if (digest !== undefined) return digest.toString('hex');
-	return createHash('sha256').update(rawBody).digest('hex');
+	const bytes = digest ?? createHash('sha256').update(rawBody).digest();
+	// 128 bits tell deliveries apart as well as 256 here, and keep n8n's saved record small.
+	return bytes.subarray(0, 16).toString('base64');
 }
 
 /**

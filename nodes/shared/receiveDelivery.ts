@@ -110,7 +110,7 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 		return answer(context, 200, ACKNOWLEDGEMENT);
 	}
 	// Last, with nothing awaited since the filter: an accepted delivery is recorded in one step.
-	if (isDroppedAsDuplicate(context, provider, deliveryKey(provider, envelope, rawBody as Buffer, headers))) {
+	if (isDroppedAsDuplicate(context, provider, deliveryKey(provider, envelope, rawBody as Buffer, check.signed ? headers : {}))) {
 		log.info(`ignored a "${envelope.event}" delivery: ${ALREADY_ACCEPTED}`);
 		return answer(context, 200, ACKNOWLEDGEMENT);
 	}
@@ -151,7 +151,7 @@ async function bodyBytes(request: HostRequest, headers: RequestHeaders): Promise
 }
 
 type SignatureCheck =
-	| { passed: true; secretIndex: number }
+	| { passed: true; secretIndex: number; signed: boolean }
 	| { passed: false; status: number; body: object; refusal: string };
 
 /** Whether the delivery is signed as `credentials` require (or may go unsigned). */
@@ -175,12 +175,12 @@ function checkSignature(
 				refusal: `a delivery: ${REASON_TEXT[result.reason](provider.signature.header)}`,
 			};
 		}
-		return { passed: true, secretIndex: result.secretIndex };
+		return { passed: true, secretIndex: result.secretIndex, signed: true };
 	}
 	if (!Buffer.isBuffer(rawBody)) {
 		return { passed: false, status: 400, body: MALFORMED_BODY, refusal: 'an unsigned delivery: the raw request body was not available' };
 	}
-	return { passed: true, secretIndex: 0 };
+	return { passed: true, secretIndex: 0, signed: false };
 }
 
 function parseEnvelope<TEnvelope extends Envelope>(

@@ -236,6 +236,19 @@ describe('ContentsPalTrigger webhook()', () => {
 			}
 		});
 
+		it('(b) unsigned copies are recognised by their bytes, never by a signature header nobody verified', async () => {
+			const staticData = {};
+			const parameters = { acceptUnsignedDeliveries: true };
+			const chosen = { [SIGNATURE]: `sha256=${'0'.repeat(64)}` };
+			const send = (body: Buffer) =>
+				deliver(node, { body, headers: { ...headersFor(eventOf(body), undefined), ...chosen }, credentials: null, parameters, staticData });
+			expectStarted(await send(created), parsed(created));
+			// Another body under the same unverified header value starts: the header is not the key.
+			expectStarted(await send(deleted), parsed(deleted));
+			// The same bytes again are a copy.
+			expect((await send(created)).items).toBeUndefined();
+		});
+
 		it('(b) a credential whose secret is empty counts as no secret', async () => {
 			const outcome = await unsigned(created, {
 				credentials: { webhookSecret: '' },
