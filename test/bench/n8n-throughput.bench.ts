@@ -474,16 +474,7 @@ let countsDir: string | undefined;
 /** The counts of every n8n process so far (each writes `<pid>.json`). */
 function readCounts(): Counts | undefined {
 	if (countsDir === undefined) return undefined;
-	const total: Counts = {
-		isolatesCreated: 0,
-		bridgesTaken: 0,
-		scopesOpened: 0,
-		evaluations: 0,
-		credentialReads: 0,
-		webhookRequests: 0,
-		nativeReads: 0,
-		sites: {},
-	};
+	const total = { ...Object.fromEntries(COUNTERS.map((key) => [key, 0])), sites: {} } as Counts;
 	for (const file of fs.existsSync(countsDir) ? fs.readdirSync(countsDir) : []) {
 		if (!file.endsWith('.json')) continue;
 		const counts = JSON.parse(fs.readFileSync(path.join(countsDir, file), 'utf8')) as Partial<Counts>;
