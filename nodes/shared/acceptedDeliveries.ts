@@ -19,6 +19,7 @@ export const REMEMBER_FOR_MS = REMEMBER_FOR_HOURS * 60 * 60 * 1000;
 export const MAX_REMEMBERED_DELIVERIES = 5000;
 /** Longer ids are remembered by their SHA-256, so one entry never takes more than 71 characters. */
 const MAX_STORED_ID_LENGTH = 64;
+// Its name from when only providers' delivery ids were kept: records saved then are still read.
 const STATIC_DATA_KEY = 'acceptedDeliveryIds';
 /** Triggers whose ids this process keeps; the one used longest ago is dropped first. */
 export const MAX_SCOPES_IN_PROCESS = 1000;

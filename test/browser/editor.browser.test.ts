@@ -163,7 +163,7 @@ describe('n8n editor with n8n-nodes-site-webhooks, in Chromium', () => {
 				expect(sorted(actions.map(actionEvent))).toEqual(sorted(expectedActions));
 				await expect(editor.ndv.getByTestId('node-title-container').innerText()).resolves.toContain(trigger.displayName);
 
-				// Events: exactly the events of <Provider>Events.ts.
+				// Events: exactly the events of the provider's facts (<Provider>Provider.ts).
 				expect(sorted(await editor.eventOptions())).toEqual(sorted(trigger.events));
 
 				// Webhook URLs: the test and production URLs of one webhook id, on this n8n.
