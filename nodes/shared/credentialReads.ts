@@ -31,21 +31,17 @@ export interface CredentialRead {
 
 const NOTHING_NEWER = async () => undefined;
 
-/** Which credential the node has selected, as a key; undefined when none is (nothing is reused). */
-function credentialKey(context: IWebhookFunctions, credentialType: string): string | undefined {
-	const id = context.getNode().credentials?.[credentialType]?.id;
-	return id ? `${credentialType}:${id}` : undefined;
-}
-
 /**
  * The selected credential's data, read now or within CREDENTIAL_REUSE_MS; empty when the node has
  * none selected. Undefined when a selected credential cannot be read: that must never count as
  * "no secret configured".
  */
 export async function readCredentials(context: IWebhookFunctions, credentialType: string): Promise<CredentialRead | undefined> {
-	const selected = context.getNode().credentials?.[credentialType] !== undefined;
+	// getNode() copies the node: read the selection once.
+	const selected = context.getNode().credentials?.[credentialType];
+	// Keyed by credential id; a node with none selected reuses nothing.
+	const key = selected?.id ? `${credentialType}:${selected.id}` : undefined;
 	try {
-		const key = credentialKey(context, credentialType);
 		if (key === undefined) return { data: await context.getCredentials(credentialType), reread: NOTHING_NEWER };
 		const now = Date.now();
 		const known = reused.get(key);
@@ -54,7 +50,7 @@ export async function readCredentials(context: IWebhookFunctions, credentialType
 		}
 		return { data: await readAnew(context, credentialType, key, now), reread: NOTHING_NEWER };
 	} catch {
-		return selected ? undefined : { data: {}, reread: NOTHING_NEWER };
+		return selected !== undefined ? undefined : { data: {}, reread: NOTHING_NEWER };
 	}
 }
 
@@ -77,11 +73,11 @@ export async function checkWithCurrentCredentials<T>(
 	read: CredentialRead,
 	check: (credentials: ICredentialDataDecryptedObject) => T,
 	passes: (answer: T) => boolean,
-): Promise<{ answer: T; credentials: ICredentialDataDecryptedObject }> {
+): Promise<T> {
 	const answer = check(read.data);
-	if (passes(answer)) return { answer, credentials: read.data };
+	if (passes(answer)) return answer;
 	const newer = await read.reread();
-	return newer === undefined ? { answer, credentials: read.data } : { answer: check(newer), credentials: newer };
+	return newer === undefined ? answer : check(newer);
 }
 
 async function readAnew(context: IWebhookFunctions, credentialType: string, key: string, now: number) {

@@ -49,12 +49,11 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 		log.warn('refused a delivery: the selected credential could not be read');
 		return answer(context, provider.rejectionStatus, REJECTED_BODY);
 	}
-	const signed = await checkWithCurrentCredentials(
+	const check = await checkWithCurrentCredentials(
 		read,
 		(credentials) => checkSignature(context, provider, rawBody, headers, credentials),
-		(check) => check.passed,
+		(answer) => answer.passed,
 	);
-	const check = signed.answer;
 	if (!check.passed) {
 		log.warn(`refused ${check.refusal}`);
 		return answer(context, check.status, check.body);
@@ -83,13 +82,13 @@ export async function receiveDelivery<TEnvelope extends Envelope>(
 
 	const authenticate = provider.authenticate;
 	if (authenticate !== undefined) {
-		const authenticated = await checkWithCurrentCredentials(
+		const failure = await checkWithCurrentCredentials(
 			read,
 			(credentials) => authenticate(envelope, credentials),
-			(failure) => failure === undefined,
+			(answer) => answer === undefined,
 		);
-		if (authenticated.answer !== undefined) {
-			log.warn(`refused a delivery: ${authenticated.answer}`);
+		if (failure !== undefined) {
+			log.warn(`refused a delivery: ${failure}`);
 			return answer(context, provider.rejectionStatus, REJECTED_BODY);
 		}
 	}
