@@ -1,6 +1,6 @@
 /**
  * `npm run send -- <provider> <event> [--url URL | --port PORT] [--secret S] [--xml]`: sends a
- * correctly signed sample delivery, from the provider's documented payloads in test/fixtures, to
+ * correctly signed sample delivery, from the provider's documented payloads in nodes/<provider>/samples/, to
  * its demo workflow of `npm run dev` (or to --url). Providers, samples and signing come from the one
  * provider list and the one signer of the tests; `npm run send` alone lists them.
  * A provider's own credential field carried in its body (SiteCapture's API key) can be set with

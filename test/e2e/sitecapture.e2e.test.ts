@@ -21,7 +21,7 @@ import { hmacSha256 } from '../support/signer';
 const line = lineFromEnv();
 const SITECAPTURE = provider('sitecapture');
 const SECRET = 'sitecapture-e2e-hmac-shared-secret-5e90';
-/** The API key of the documented samples (test/fixtures/sitecapture). */
+/** The API key of the documented samples (nodes/SiteCapture/samples). */
 const API_KEY = 'sc_live_4f9a2c7e1b';
 const CREDENTIAL_TYPE = SITECAPTURE.credentialType;
 

@@ -1,7 +1,8 @@
 /** What scripts/packages/build-packages.mjs generated (dist/packages/manifest.json), and samples to send. */
-import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+import { signatureFor, type DigestEncoding } from '../support/signer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const OUTPUT = path.join(REPO_ROOT, 'dist', 'packages');
@@ -62,9 +63,9 @@ export function signingFacts(pkg: SinglePackage): SigningFacts {
 	throw new Error(`no signing facts in ${folder}`);
 }
 
-/** A provider's documented delivery (test/fixtures/<node folder>/<event>.json) of its first event that has one. */
+/** A provider's documented delivery (nodes/<folder>/samples/<event>.json) of its first event that has one. */
 export function sampleDelivery(pkg: SinglePackage): { event: string; body: Record<string, unknown> } {
-	const dir = path.join(REPO_ROOT, 'test', 'fixtures', path.basename(path.dirname(pkg.nodeFile)).toLowerCase());
+	const dir = path.join(REPO_ROOT, 'nodes', path.basename(path.dirname(pkg.nodeFile)), 'samples');
 	for (const { value } of pkg.events) {
 		const file = path.join(dir, `${value}.json`);
 		if (fs.existsSync(file)) return { event: value, body: JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> };
@@ -91,10 +92,10 @@ export function credentialData(pkg: SinglePackage, secret: string, body: Record<
 
 /** The headers of a delivery signed with `secret` as the provider signs. */
 export function signedHeaders(facts: SigningFacts, secret: string, body: string, event: string): Record<string, string> {
-	const digest = createHmac('sha256', secret).update(body).digest(facts.signature.encodings[0] as 'hex' | 'base64');
+	const format = { encoding: facts.signature.encodings[0] as DigestEncoding, prefix: facts.signature.prefix };
 	const headers: Record<string, string> = {
 		'content-type': 'application/json',
-		[facts.signature.header]: `${facts.signature.prefix}${digest}`,
+		[facts.signature.header]: signatureFor(secret, body, format),
 	};
 	if (facts.eventHeader) headers[facts.eventHeader] = event;
 	return headers;

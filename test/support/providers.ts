@@ -98,7 +98,7 @@ function readProviders(): Provider[] {
 		const credential = credentials.find((candidate) => candidate.type.name === credentialType);
 		if (credential === undefined) throw new Error(`${folder}: package.json declares no credential ${credentialType}`);
 		const key = folder.toLowerCase();
-		const samplesDir = path.join(REPO_ROOT, 'test', 'fixtures', key);
+		const samplesDir = path.join(REPO_ROOT, 'nodes', folder, 'samples');
 		const NodeClass = node.constructor as new () => INodeType;
 		return {
 			folder,

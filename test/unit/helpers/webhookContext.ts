@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { readFileSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import type {
 	IDataObject,
@@ -63,11 +63,13 @@ export interface DeliveryOutcome {
 	logs: LogLine[];
 }
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+const NODES = join(__dirname, '..', '..', '..', 'nodes');
 
-/** The exact bytes of a documented sample payload in test/fixtures. */
+/** The exact bytes of a documented sample in nodes/<Provider>/samples/ (`provider` in any case). */
 export function fixture(provider: string, file: string): Buffer {
-	return readFileSync(join(FIXTURES, provider, file));
+	const folder = readdirSync(NODES).find((name) => name.toLowerCase() === provider.toLowerCase());
+	if (folder === undefined) throw new Error(`no provider folder nodes/${provider}`);
+	return readFileSync(join(NODES, folder, 'samples', file));
 }
 
 /**

@@ -36,7 +36,6 @@ function exportsOf(file: string): unknown[] {
 
 interface Folder {
 	folder: string;
-	key: string;
 	/** The trigger's source file, `<Something>.node.ts`, if there is exactly one. */
 	nodeFile?: string;
 	node?: INodeType;
@@ -57,7 +56,6 @@ function readFolder(folder: string): Folder {
 		: undefined;
 	return {
 		folder,
-		key: folder.toLowerCase(),
 		nodeFile,
 		node: NodeClass === undefined ? undefined : new (NodeClass as new () => INodeType)(),
 		facts,
@@ -83,7 +81,7 @@ function names(text: string, name: string): boolean {
 
 /** Everything a provider folder lacks, as sentences naming it. */
 function missing(info: Folder): string[] {
-	const { folder, key, node, facts, nodeFile } = info;
+	const { folder, node, facts, nodeFile } = info;
 	const lacks: string[] = [];
 	if (nodeFile === undefined || node === undefined) return [`nodes/${folder}: exactly one trigger (<Name>.node.ts exporting its class)`];
 	if (facts === undefined) return [`nodes/${folder}/${folder}Provider.ts: the provider's facts`];
@@ -94,10 +92,10 @@ function missing(info: Folder): string[] {
 		lacks.push(`package.json n8n.credentials: the credential file of type ${facts.credential.type} (credentials/*.credentials.ts)`);
 	}
 
-	const samplesDir = path.join(REPO_ROOT, 'test', 'fixtures', key);
+	const samplesDir = path.join(REPO_ROOT, 'nodes', folder, 'samples');
 	const samples = fs.existsSync(samplesDir) ? fs.readdirSync(samplesDir).filter((file) => /\.(json|xml)$/.test(file)) : [];
 	for (const event of facts.events) {
-		if (!samples.some((file) => file.startsWith(`${event.value}.`))) lacks.push(`test/fixtures/${key}/: a sample of ${event.value} (${event.value}.json)`);
+		if (!samples.some((file) => file.startsWith(`${event.value}.`))) lacks.push(`nodes/${folder}/samples/: a sample of ${event.value} (${event.value}.json)`);
 	}
 
 	const examples = fs
@@ -144,7 +142,6 @@ const CONSUMERS = [
 	'test/bench',
 	'scripts/dev',
 	'scripts/n8n',
-	'scripts/send-sample.mjs',
 ];
 
 function filesUnder(relative: string): string[] {
@@ -202,7 +199,9 @@ describe('every tool and test reads the one provider list and signs with the one
 	});
 
 	test('no tool or test signs on its own: test/support/signer.ts is the one signer', () => {
-		const signing = consumerFiles.filter((file) => /\bcreateHmac\b|\.createHmac\(|from ['"](node:)?crypto['"][^\n]*\bHmac\b/.test(textOf(file)));
+		// The single-service packages' tests read the facts from the generated packages, not from the
+		// list, but sign with the one signer all the same.
+		const signing = [...consumerFiles, ...filesUnder('test/packages')].filter((file) => /\bcreateHmac\b|\.createHmac\(|from ['"](node:)?crypto['"][^\n]*\bHmac\b/.test(textOf(file)));
 		expect(signing).toEqual([]);
 	});
 
