@@ -8,7 +8,8 @@
 // Refuses when:
 // - a file the `n8n` block of package.json names is missing;
 // - a TypeScript source in nodes/ or credentials/ has no compiled .js in dist/, or is newer than it;
-// - an icon or codex file in nodes/ or credentials/ differs from its copy in dist/;
+// - an icon or codex file in nodes/ or credentials/ differs from its copy in dist/ (a provider's
+//   samples/ are read by the tests only and are not packed);
 // - n8n's lint (`n8n-node lint`, or eslint with the folder's own configuration) reports a problem;
 // - the source leg of n8n's community-package scanner reports a violation.
 import { spawnSync } from 'node:child_process';
@@ -40,7 +41,7 @@ for (const top of ['nodes', 'credentials']) {
 			const compiled = join(folder, 'dist', rel.replace(/\.ts$/, '.js'));
 			if (!existsSync(compiled)) problems.push(`${rel} is not compiled (no dist/${relative(join(folder, 'dist'), compiled)})`);
 			else if (statSync(compiled).mtimeMs < statSync(source).mtimeMs) problems.push(`${rel} changed after it was compiled`);
-		} else if (/\.(svg|png|json)$/.test(source)) {
+		} else if (/\.(svg|png)$|\.node\.json$/.test(source)) {
 			const copy = join(folder, 'dist', rel);
 			if (!existsSync(copy) || !readFileSync(copy).equals(readFileSync(source))) problems.push(`dist/${rel} is missing or differs from ${rel}`);
 		}

@@ -208,19 +208,17 @@ function node(
 	return { id: randomUUID(), name, type, typeVersion, position, parameters, ...extra };
 }
 
+/** n8n's Webhook node (2.1) taking POSTs at `webhookPath`, set up with `parameters`. */
+function webhookNode(webhookPath: string, parameters: Record<string, unknown>): WorkflowDefinition['nodes'][number] {
+	return node('Webhook', 'n8n-nodes-base.webhook', 2.1, [0, 0], { httpMethod: 'POST', path: webhookPath, ...parameters }, { webhookId: webhookPath });
+}
+
 /** B: Webhook (POST, no authentication, Respond: Immediately) → No Op. Checks nothing. */
 function plainWebhookWorkflow(webhookPath: string): WorkflowDefinition {
 	return {
 		name: 'bench B: Webhook node, no verification',
 		nodes: [
-			node(
-				'Webhook',
-				'n8n-nodes-base.webhook',
-				2.1,
-				[0, 0],
-				{ httpMethod: 'POST', path: webhookPath, authentication: 'none', responseMode: 'onReceived', options: {} },
-				{ webhookId: webhookPath },
-			),
+			webhookNode(webhookPath, { authentication: 'none', responseMode: 'onReceived', options: {} }),
 			node('No Op', 'n8n-nodes-base.noOp', 1, [220, 0], {}),
 		],
 		connections: { Webhook: { main: [[{ node: 'No Op', type: 'main', index: 0 }]] } },
@@ -252,20 +250,7 @@ function recipeWorkflow(webhookPath: string, cryptoCredential: { id: string; nam
 	return {
 		name: 'bench C: Webhook + Crypto + If + Respond to Webhook',
 		nodes: [
-			node(
-				'Webhook',
-				'n8n-nodes-base.webhook',
-				2.1,
-				[0, 0],
-				{
-					httpMethod: 'POST',
-					path: webhookPath,
-					authentication: 'none',
-					responseMode: 'responseNode',
-					options: { rawBody: true },
-				},
-				{ webhookId: webhookPath },
-			),
+			webhookNode(webhookPath, { authentication: 'none', responseMode: 'responseNode', options: { rawBody: true } }),
 			node(
 				'HMAC of raw body',
 				'n8n-nodes-base.crypto',

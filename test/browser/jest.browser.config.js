@@ -4,30 +4,21 @@
  *
  *   npm run test:browser        # installs Chromium if missing (scripts/install-chromium.sh), then this
  *
- * It reuses the end-to-end global setup (installs n8n into the cache, builds and packs the
- * package once) and teardown. It drives n8n 2.x's editor, so it runs on line 2 only.
+ * It drives n8n 2.x's editor, so it runs on line 2 only.
  */
-const path = require('node:path');
+const { n8nLine, suiteConfig } = require('../support/jestSuites');
 
-const line = process.env.N8N_LINE ?? '2';
-if (line !== '2') throw new Error(`the browser test drives n8n 2.x's editor: N8N_LINE must be 2, not "${line}"`);
+n8nLine(['2']);
 
 /** @type {import('jest').Config} */
-module.exports = {
-	rootDir: path.resolve(__dirname, '..', '..'),
+module.exports = suiteConfig({
+	folder: 'browser',
 	displayName: 'browser n8n line 2',
-	testEnvironment: 'node',
-	roots: ['<rootDir>/test/browser'],
-	testMatch: ['<rootDir>/test/browser/**/*.browser.test.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/browser/tsconfig.json' }],
-	},
-	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
-	globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
-	// One n8n and one browser: tests run in band, in order (each trigger's test needs the sign-in).
-	maxWorkers: 1,
+	tsconfig: 'test/browser/tsconfig.json',
+	onN8n: true,
+	// One n8n and one browser, tests in order (each trigger's test needs the sign-in).
 	testTimeout: 5 * 60_000,
 	slowTestThreshold: 120,
 	forceExit: false,
 	detectOpenHandles: false,
-};
+});

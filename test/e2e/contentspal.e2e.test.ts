@@ -4,9 +4,18 @@
  * X-Webhook-Event), refusals, unsigned deliveries end to end (ContentsPal's secret is optional), and
  * the Watched Fields filter. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
-import { ACKNOWLEDGED, expectNoNewExecution, fixtureText, oneNewExecution, post, REJECTED } from './harness/deliveries';
-import { lineFromEnv, N8n, nodeOutput, type PublicationStatus } from '../../scripts/n8n/n8n';
-import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import {
+	expectIgnored,
+	expectNoNewExecution,
+	expectRefused,
+	expectStarted,
+	fixtureText,
+	oneNewExecution,
+	post,
+	triggerSuite,
+	type Deployed,
+} from './harness/deliveries';
+import { lineFromEnv, nodeOutput, type N8n, type PublicationStatus } from '../../scripts/n8n/n8n';
 import { allEvents } from '../support/deliveries';
 import { provider } from '../support/providers';
 import { signatureFor } from '../support/signer';
@@ -14,7 +23,6 @@ import { signatureFor } from '../support/signer';
 const line = lineFromEnv();
 const CONTENTSPAL = provider('contentspal');
 const SECRET = 'contentspal-e2e-signing-secret-31a8';
-const CREDENTIAL_TYPE = CONTENTSPAL.credentialType;
 const EVENTS = allEvents(CONTENTSPAL);
 
 /** As ContentsPal signs: `sha256=` and the hex HMAC-SHA256 of the exact body bytes. */
@@ -24,15 +32,9 @@ function sign(body: string, secret = SECRET): string {
 
 const sample = (event: string) => fixtureText('contentspal', `${event}.json`);
 
-interface Deployed {
-	id: string;
-	webhookId: string;
-	triggerName: string;
-}
-
 describe(`ContentsPal Trigger on n8n line ${line}`, () => {
+	const suite = triggerSuite(CONTENTSPAL, { webhookSecret: SECRET });
 	let n8n: N8n;
-	let credential: { id: string; name: string };
 	let signed: Deployed;
 	let guarded: Deployed;
 	/**
@@ -42,24 +44,12 @@ describe(`ContentsPal Trigger on n8n line ${line}`, () => {
 	 */
 	let refused: { id: string; webhookId: string; activation: Promise<Error | 'activated'> };
 
-	function build(parameters: Record<string, unknown>, { withCredential = true } = {}) {
-		return triggerWorkflow({
-			node: CONTENTSPAL.nodeName,
-			triggerName: CONTENTSPAL.displayName,
-			credentialType: CREDENTIAL_TYPE,
-			credential: withCredential ? credential : null,
-			parameters: { events: [...EVENTS], options: {}, ...parameters },
-		});
-	}
-
-	async function deploy(parameters: Record<string, unknown>, options: { withCredential?: boolean } = {}) {
-		const built = build(parameters, options);
-		return { ...built, id: await n8n.deploy(built.workflow) };
-	}
+	const deploy = (parameters: Record<string, unknown>, options: { withCredential?: boolean } = {}) =>
+		suite.deploy({ events: [...EVENTS], ...parameters }, options.withCredential === false ? { credential: null } : {});
 
 	/** Posts as ContentsPal does; `signature: null` sends none (no signing secret at ContentsPal). */
 	function deliver(url: string, body: string, { signature }: { signature?: string | null } = {}) {
-		return post(n8n, url, body, {
+		return post(suite.n8n, url, body, {
 			'content-type': 'application/json',
 			'user-agent': 'ContentsPal-Webhook/1.0',
 			'X-Webhook-Event': (JSON.parse(body) as { event: string }).event,
@@ -68,16 +58,10 @@ describe(`ContentsPal Trigger on n8n line ${line}`, () => {
 	}
 
 	beforeAll(async () => {
-		n8n = await N8n.create();
-		await n8n.start();
-		credential = await n8n.createCredential({
-			name: 'ContentsPal e2e',
-			type: CREDENTIAL_TYPE,
-			data: { webhookSecret: SECRET },
-		});
+		n8n = suite.n8n;
 		signed = await deploy({});
 		guarded = await deploy({});
-		const unguarded = build({ acceptUnsignedDeliveries: false }, { withCredential: false });
+		const unguarded = suite.build({ events: [...EVENTS], acceptUnsignedDeliveries: false }, { credential: null });
 		const { id } = await n8n.createWorkflow(unguarded.workflow);
 		refused = {
 			id,
@@ -87,21 +71,14 @@ describe(`ContentsPal Trigger on n8n line ${line}`, () => {
 				(error: unknown) => (error instanceof Error ? error : new Error(String(error))),
 			),
 		};
-	}, 45 * 60_000);
-
-	afterAll(async () => {
-		await n8n?.dispose();
-	}, 120_000);
+	}, 10 * 60_000);
 
 	test.each(EVENTS)('a signed %s delivery answers 200 and starts one execution whose item is the payload', async (event) => {
 		const body = sample(event);
 		const before = await n8n.executions(signed.id);
 
-		const response = await deliver(n8n.productionUrl(signed.webhookId), body);
+		const execution = await expectStarted(n8n, signed, before, await deliver(n8n.productionUrl(signed.webhookId), body));
 
-		expect(response.status).toBe(200);
-		expect(response.json).toEqual(ACKNOWLEDGED);
-		const execution = await oneNewExecution(n8n, signed.id, before);
 		expect(nodeOutput(execution, signed.triggerName)).toEqual([JSON.parse(body)]);
 	});
 
@@ -115,14 +92,9 @@ describe(`ContentsPal Trigger on n8n line ${line}`, () => {
 		['without a signature while the credential has a secret', (body: string) => ({ body, signature: null })],
 		['with a bare hex signature (no sha256= prefix)', (body: string) => ({ body, signature: sign(body).slice(7) })],
 	])('a delivery %s answers 401 and starts nothing', async (_label, forge) => {
+		const { body, signature } = forge(sample('job.created'));
 		const before = await n8n.executions(guarded.id);
-		const forged = forge(sample('job.created'));
-
-		const response = await deliver(n8n.productionUrl(guarded.webhookId), forged.body, { signature: forged.signature });
-
-		expect(response.status).toBe(401);
-		expect(response.json).toEqual(REJECTED);
-		await expectNoNewExecution(n8n, guarded.id, before);
+		await expectRefused(n8n, guarded, before, await deliver(n8n.productionUrl(guarded.webhookId), body, { signature }), 401);
 	});
 
 	test('with a secret in the credential an unsigned delivery is refused even when Accept Unsigned Deliveries is on', async () => {
@@ -130,9 +102,7 @@ describe(`ContentsPal Trigger on n8n line ${line}`, () => {
 
 		const response = await deliver(n8n.productionUrl(workflow.webhookId), sample('job.created'), { signature: null });
 
-		expect(response.status).toBe(401);
-		expect(response.json).toEqual(REJECTED);
-		await expectNoNewExecution(n8n, workflow.id, []);
+		await expectRefused(n8n, workflow, [], response, 401);
 	});
 
 	test('without a credential and with Accept Unsigned Deliveries on, an unsigned delivery starts one execution', async () => {
@@ -141,9 +111,7 @@ describe(`ContentsPal Trigger on n8n line ${line}`, () => {
 
 		const response = await deliver(n8n.productionUrl(workflow.webhookId), body, { signature: null });
 
-		expect(response.status).toBe(200);
-		expect(response.json).toEqual(ACKNOWLEDGED);
-		const execution = await oneNewExecution(n8n, workflow.id, []);
+		const execution = await expectStarted(n8n, workflow, [], response);
 		expect(nodeOutput(execution, workflow.triggerName)).toEqual([JSON.parse(body)]);
 		expect(await n8n.executionsAfterSettling(workflow.id)).toHaveLength(1);
 	});
@@ -155,11 +123,7 @@ describe(`ContentsPal Trigger on n8n line ${line}`, () => {
 			'settings.customer',
 		]);
 
-		const response = await deliver(n8n.productionUrl(workflow.webhookId), body);
-
-		expect(response.status).toBe(200);
-		expect(response.json).toEqual(ACKNOWLEDGED);
-		await expectNoNewExecution(n8n, workflow.id, []);
+		await expectIgnored(n8n, workflow, [], await deliver(n8n.productionUrl(workflow.webhookId), body));
 
 		// The same workflow starts for a job.updated whose changes name jobName.
 		const renamed = JSON.parse(body) as { changes: unknown[] };

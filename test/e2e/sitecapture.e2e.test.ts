@@ -5,16 +5,17 @@
  * and the Workflow States filter. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
 import {
-	ACKNOWLEDGED,
-	expectNoNewExecution,
+	expectIgnored,
+	expectRefused,
+	expectStarted,
 	fixtureText,
 	oneNewExecution,
 	post,
 	rawExecutionText,
-	REJECTED,
+	triggerSuite,
+	type Deployed,
 } from './harness/deliveries';
-import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
-import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import { lineFromEnv, nodeOutput, type N8n } from '../../scripts/n8n/n8n';
 import { provider } from '../support/providers';
 import { hmacSha256 } from '../support/signer';
 
@@ -22,8 +23,7 @@ const line = lineFromEnv();
 const SITECAPTURE = provider('sitecapture');
 const SECRET = 'sitecapture-e2e-hmac-shared-secret-5e90';
 /** The API key of the documented samples (nodes/SiteCapture/samples). */
-const API_KEY = 'sc_live_4f9a2c7e1b';
-const CREDENTIAL_TYPE = SITECAPTURE.credentialType;
+const API_KEY = 'your_sitecapture_api_key';
 
 /** HMAC-SHA256 of the exact body bytes with the HMAC Shared Secret, hex or base64. */
 function hash(body: string, encoding: 'hex' | 'base64' = 'hex', secret = SECRET): string {
@@ -38,29 +38,14 @@ function withoutApiKey(body: string): Record<string, unknown> {
 	return rest;
 }
 
-interface Deployed {
-	id: string;
-	webhookId: string;
-	triggerName: string;
-}
-
 describe(`SiteCapture Trigger on n8n line ${line}`, () => {
+	const suite = triggerSuite(SITECAPTURE, { apiKey: API_KEY, webhookSecret: SECRET });
 	let n8n: N8n;
-	let credential: { id: string; name: string };
 	let open: Deployed;
 	let guarded: Deployed;
 	let completeOnly: Deployed;
 
-	async function deploy(parameters: Record<string, unknown> = {}): Promise<Deployed> {
-		const built = triggerWorkflow({
-			node: SITECAPTURE.nodeName,
-			triggerName: SITECAPTURE.displayName,
-			credentialType: CREDENTIAL_TYPE,
-			credential,
-			parameters: { events: ['status_change'], options: {}, ...parameters },
-		});
-		return { ...built, id: await n8n.deploy(built.workflow) };
-	}
+	const deploy = (parameters: Record<string, unknown> = {}) => suite.deploy({ events: ['status_change'], ...parameters });
 
 	function deliver(url: string, body: string, signature: string | null = hash(body)) {
 		return post(n8n, url, body, { 'content-type': 'application/json', 'x-hmac-hash': signature });
@@ -69,21 +54,11 @@ describe(`SiteCapture Trigger on n8n line ${line}`, () => {
 	beforeAll(async () => {
 		expect(JSON.parse(complete)).toMatchObject({ api_key: API_KEY, workflow_state: 'COMPLETE' });
 		expect(JSON.parse(inReview)).toMatchObject({ api_key: API_KEY, workflow_state: 'QA_REVIEW' });
-		n8n = await N8n.create();
-		await n8n.start();
-		credential = await n8n.createCredential({
-			name: 'SiteCapture e2e',
-			type: CREDENTIAL_TYPE,
-			data: { apiKey: API_KEY, webhookSecret: SECRET },
-		});
+		n8n = suite.n8n;
 		open = await deploy();
 		guarded = await deploy();
 		completeOnly = await deploy({ workflowStates: 'COMPLETE' });
-	}, 45 * 60_000);
-
-	afterAll(async () => {
-		await n8n?.dispose();
-	}, 120_000);
+	}, 10 * 60_000);
 
 	test.each([
 		['a hex', 'hex', complete],
@@ -93,9 +68,7 @@ describe(`SiteCapture Trigger on n8n line ${line}`, () => {
 
 		const response = await deliver(n8n.productionUrl(open.webhookId), body, hash(body, encoding));
 
-		expect(response.status).toBe(200);
-		expect(response.json).toEqual(ACKNOWLEDGED);
-		const execution = await oneNewExecution(n8n, open.id, before);
+		const execution = await expectStarted(n8n, open, before, response);
 		const [item] = nodeOutput(execution, open.triggerName);
 		expect(item).toEqual(withoutApiKey(body));
 		expect(item).not.toHaveProperty('api_key');
@@ -138,17 +111,13 @@ describe(`SiteCapture Trigger on n8n line ${line}`, () => {
 
 		const response = await deliver(n8n.productionUrl(guarded.webhookId), forged.body, forged.signature);
 
-		expect(response.status).toBe(401);
-		expect(response.json).toEqual(REJECTED);
-		await expectNoNewExecution(n8n, guarded.id, before);
+		await expectRefused(n8n, guarded, before, response, 401);
 	});
 
 	test('with Workflow States = COMPLETE, a verified delivery in another state answers 200 and starts nothing', async () => {
 		const response = await deliver(n8n.productionUrl(completeOnly.webhookId), inReview, hash(inReview, 'base64'));
 
-		expect(response.status).toBe(200);
-		expect(response.json).toEqual(ACKNOWLEDGED);
-		await expectNoNewExecution(n8n, completeOnly.id, []);
+		await expectIgnored(n8n, completeOnly, [], response);
 
 		// The same workflow starts for a delivery in the COMPLETE state.
 		expect((await deliver(n8n.productionUrl(completeOnly.webhookId), complete)).status).toBe(200);

@@ -2,8 +2,8 @@
  * Sitemark Trigger on a real n8n: the package installed from its tarball, deliveries over HTTP,
  * executions read back over n8n's REST API. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
-import { sitemarkJobCompleted } from './harness/deliveries';
-import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
+import { sitemarkJobCompleted, triggerSuite } from './harness/deliveries';
+import { lineFromEnv, nodeOutput, type N8n } from '../../scripts/n8n/n8n';
 import { nodeType, triggerWorkflow } from '../../scripts/n8n/workflows';
 import { provider } from '../support/providers';
 import { hmacSha256 as hmacHex } from '../support/signer';
@@ -33,8 +33,8 @@ const shotLogged = {
 };
 
 describe(`Sitemark Trigger on n8n line ${line}`, () => {
+	const suite = triggerSuite(SITEMARK, { webhookSecret: SECRET });
 	let n8n: N8n;
-	let credential: { id: string; name: string };
 
 	/** Posts `body` (exact bytes) to `url`, signed with `secret` unless a signature is given. */
 	async function deliver(
@@ -48,32 +48,11 @@ describe(`Sitemark Trigger on n8n line ${line}`, () => {
 		return await n8n.request('POST', url, { rawBody: body, headers });
 	}
 
-	async function deployWorkflow(events: string[], { activate = true } = {}) {
-		const built = triggerWorkflow({
-			node: SITEMARK.nodeName,
-			triggerName: SITEMARK.displayName,
-			credentialType: CREDENTIAL_TYPE,
-			credential,
-			parameters: { events, options: {} },
-		});
-		const id = await n8n.deploy(built.workflow, { activate });
-		return { ...built, id };
-	}
+	const deployWorkflow = (events: string[], { activate = true } = {}) => suite.deploy({ events }, { activate });
 
-	beforeAll(async () => {
-		// A first run installs n8n (minutes); later runs reuse the cache.
-		n8n = await N8n.create();
-		await n8n.start();
-		credential = await n8n.createCredential({
-			name: 'Sitemark e2e',
-			type: CREDENTIAL_TYPE,
-			data: { webhookSecret: SECRET },
-		});
-	}, 45 * 60_000);
-
-	afterAll(async () => {
-		await n8n?.dispose();
-	}, 120_000);
+	beforeAll(() => {
+		n8n = suite.n8n;
+	});
 
 	test('n8n lists the node type and its credential type', async () => {
 		const nodeTypes = await n8n.nodeTypeNames();

@@ -4,16 +4,17 @@
  * the deliveries that must start nothing. N8N_LINE=2 (default) or 1 picks the n8n line.
  */
 import {
-	ACKNOWLEDGED,
-	expectNoNewExecution,
+	expectIgnored,
+	expectRefused,
+	expectStarted,
 	fixtureText,
 	NOT_UNDERSTOOD,
 	oneNewExecution,
 	post,
-	REJECTED,
+	triggerSuite,
+	type Deployed,
 } from './harness/deliveries';
-import { lineFromEnv, N8n, nodeOutput } from '../../scripts/n8n/n8n';
-import { triggerWorkflow } from '../../scripts/n8n/workflows';
+import { lineFromEnv, nodeOutput, type N8n } from '../../scripts/n8n/n8n';
 import { allEvents } from '../support/deliveries';
 import { provider } from '../support/providers';
 import { hmacSha256 } from '../support/signer';
@@ -21,7 +22,6 @@ import { hmacSha256 } from '../support/signer';
 const line = lineFromEnv();
 const SITEMARKS = provider('sitemarks');
 const SECRET = 'sitemarks-e2e-signing-secret-7d2b';
-const CREDENTIAL_TYPE = SITEMARKS.credentialType;
 const EVENTS = allEvents(SITEMARKS);
 
 /** As Sitemarks signs: hex HMAC-SHA256 of the exact body bytes, no prefix. */
@@ -32,23 +32,14 @@ function sign(body: string, secret = SECRET): string {
 const sample = (event: string) => fixtureText('sitemarks', `${event}.json`);
 
 describe(`Sitemarks Trigger on n8n line ${line}`, () => {
+	const suite = triggerSuite(SITEMARKS, { webhookSecret: SECRET });
 	let n8n: N8n;
-	let credential: { id: string; name: string };
 	/** Every event selected: each documented delivery starts it. */
-	let all: { id: string; webhookId: string; triggerName: string };
+	let all: Deployed;
 	/** Two events selected: deliveries that must start nothing go here. */
-	let guarded: { id: string; webhookId: string; triggerName: string };
+	let guarded: Deployed;
 
-	async function deploy(events: readonly string[], { activate = true } = {}) {
-		const built = triggerWorkflow({
-			node: SITEMARKS.nodeName,
-			triggerName: SITEMARKS.displayName,
-			credentialType: CREDENTIAL_TYPE,
-			credential,
-			parameters: { events: [...events], options: {} },
-		});
-		return { ...built, id: await n8n.deploy(built.workflow, { activate }) };
-	}
+	const deploy = (events: readonly string[], { activate = true } = {}) => suite.deploy({ events: [...events] }, { activate });
 
 	function deliver(
 		url: string,
@@ -64,30 +55,17 @@ describe(`Sitemarks Trigger on n8n line ${line}`, () => {
 	}
 
 	beforeAll(async () => {
-		n8n = await N8n.create();
-		await n8n.start();
-		credential = await n8n.createCredential({
-			name: 'Sitemarks e2e',
-			type: CREDENTIAL_TYPE,
-			data: { webhookSecret: SECRET },
-		});
+		n8n = suite.n8n;
 		all = await deploy(EVENTS);
 		guarded = await deploy(['annotation.created', 'comment.created']);
-	}, 45 * 60_000);
-
-	afterAll(async () => {
-		await n8n?.dispose();
-	}, 120_000);
+	}, 10 * 60_000);
 
 	test.each(EVENTS)('a signed %s delivery answers 200 and starts one execution whose item is the payload', async (event) => {
 		const body = sample(event);
 		const before = await n8n.executions(all.id);
 
-		const response = await deliver(n8n.productionUrl(all.webhookId), body);
+		const execution = await expectStarted(n8n, all, before, await deliver(n8n.productionUrl(all.webhookId), body));
 
-		expect(response.status).toBe(200);
-		expect(response.json).toEqual(ACKNOWLEDGED);
-		const execution = await oneNewExecution(n8n, all.id, before);
 		expect(nodeOutput(execution, all.triggerName)).toEqual([JSON.parse(body)]);
 		expect(nodeOutput(execution, 'No Op')).toEqual([JSON.parse(body)]);
 	});
@@ -108,28 +86,17 @@ describe(`Sitemarks Trigger on n8n line ${line}`, () => {
 		['with a sha256= prefixed signature', (body: string) => ({ body, signature: `sha256=${sign(body)}` })],
 		['with one hex digit too many', (body: string) => ({ body, signature: `${sign(body)}0` })],
 	])('a delivery %s answers 401 and starts nothing', async (_label, forge) => {
+		const { body, signature } = forge(sample('comment.created'));
 		const before = await n8n.executions(guarded.id);
-		const forged = forge(sample('comment.created'));
-
-		const response = await deliver(n8n.productionUrl(guarded.webhookId), forged.body, { signature: forged.signature });
-
-		expect(response.status).toBe(401);
-		expect(response.json).toEqual(REJECTED);
-		await expectNoNewExecution(n8n, guarded.id, before);
+		await expectRefused(n8n, guarded, before, await deliver(n8n.productionUrl(guarded.webhookId), body, { signature }), 401);
 	});
 
 	test('a signed delivery of an event that is not selected answers 200 and starts nothing (with and without the event header)', async () => {
 		const before = await n8n.executions(guarded.id);
 		const body = sample('markup.deleted');
 
-		const withHeader = await deliver(n8n.productionUrl(guarded.webhookId), body);
-		const withoutHeader = await deliver(n8n.productionUrl(guarded.webhookId), body, { event: null });
-
-		expect(withHeader.status).toBe(200);
-		expect(withHeader.json).toEqual(ACKNOWLEDGED);
-		expect(withoutHeader.status).toBe(200);
-		expect(withoutHeader.json).toEqual(ACKNOWLEDGED);
-		await expectNoNewExecution(n8n, guarded.id, before);
+		await expectIgnored(n8n, guarded, before, await deliver(n8n.productionUrl(guarded.webhookId), body));
+		await expectIgnored(n8n, guarded, before, await deliver(n8n.productionUrl(guarded.webhookId), body, { event: null }));
 	});
 
 	test('a correctly signed delivery whose X-Webhook-Event names another selected event answers 400 and starts nothing', async () => {
@@ -138,9 +105,7 @@ describe(`Sitemarks Trigger on n8n line ${line}`, () => {
 
 		const response = await deliver(n8n.productionUrl(guarded.webhookId), body, { event: 'comment.created' });
 
-		expect(response.status).toBe(400);
-		expect(response.json).toEqual(NOT_UNDERSTOOD);
-		await expectNoNewExecution(n8n, guarded.id, before);
+		await expectRefused(n8n, guarded, before, response, 400, NOT_UNDERSTOOD);
 	});
 
 	test('after all those refusals the guarded workflow still starts on a genuine delivery, and only for it', async () => {
@@ -157,19 +122,12 @@ describe(`Sitemarks Trigger on n8n line ${line}`, () => {
 	});
 
 	test('with Include Headers on, the item carries the request headers except the signature', async () => {
-		const built = triggerWorkflow({
-			node: SITEMARKS.nodeName,
-			triggerName: SITEMARKS.displayName,
-			credentialType: CREDENTIAL_TYPE,
-			credential,
-			parameters: { events: ['markup.status_changed'], options: { includeHeaders: true } },
-		});
-		const id = await n8n.deploy(built.workflow);
+		const built = await suite.deploy({ events: ['markup.status_changed'], options: { includeHeaders: true } });
 		const body = sample('markup.status_changed');
 
 		expect((await deliver(n8n.productionUrl(built.webhookId), body)).status).toBe(200);
 
-		const [item] = nodeOutput(await oneNewExecution(n8n, id, []), built.triggerName);
+		const [item] = nodeOutput(await oneNewExecution(n8n, built.id, []), built.triggerName);
 		const { headers, ...payload } = item as { headers: Record<string, unknown> };
 		expect(payload).toEqual(JSON.parse(body));
 		expect(headers).toMatchObject({ 'x-webhook-event': 'markup.status_changed', 'content-type': 'application/json' });

@@ -4,18 +4,7 @@
  *
  *   npm run test:package
  */
-const path = require('node:path');
+const { suiteConfig } = require('../support/jestSuites');
 
 /** @type {import('jest').Config} */
-module.exports = {
-	rootDir: path.resolve(__dirname, '..', '..'),
-	displayName: 'package',
-	testEnvironment: 'node',
-	roots: ['<rootDir>/test/package'],
-	testMatch: ['<rootDir>/test/package/**/*.package.test.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
-	},
-	maxWorkers: 1,
-	testTimeout: 3 * 60_000,
-};
+module.exports = suiteConfig({ folder: 'package', displayName: 'package', testTimeout: 3 * 60_000 });

@@ -6,20 +6,12 @@
  *
  * The global setup builds the root package and generates the others once (dist/packages).
  */
-const path = require('node:path');
+const { suiteConfig } = require('../support/jestSuites');
 
 /** @type {import('jest').Config} */
-module.exports = {
-	rootDir: path.resolve(__dirname, '..', '..'),
+module.exports = suiteConfig({
+	folder: 'packages',
 	displayName: 'packages',
-	testEnvironment: 'node',
-	roots: ['<rootDir>/test/packages'],
-	testMatch: ['<rootDir>/test/packages/**/*.packages.test.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
-	},
 	globalSetup: '<rootDir>/test/packages/global-setup.ts',
-	// One n8n at a time.
-	maxWorkers: 1,
 	testTimeout: 120_000,
-};
+});

@@ -107,6 +107,20 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 		return post(n8n, to.productionUrl(workflow.webhookId), body, provider.headers(body, secret));
 	}
 
+	/**
+	 * Sends a Sitemap.xml delivery of each of `ids` to both webhook processes at the same instant (each
+	 * must answer 200), then waits until the workflow's executions have settled and finished.
+	 */
+	async function copiesToBothWebhookProcesses(workflow: Deployed, ids: string[]): Promise<ExecutionSummary[]> {
+		for (const id of ids) {
+			const body = sitemapWithId(id);
+			const answers = await Promise.all(webhooks.map((webhook) => deliver(SITEMAPXML, webhook, workflow, body)));
+			for (const answer of answers) expect(answer.status).toBe(200);
+		}
+		await sleep(3000);
+		return await finished(workflow.id, ids.length);
+	}
+
 	/** Waits until `count` executions of the workflow exist and all have finished. */
 	async function finished(workflowId: string, count: number, timeoutMs = 60_000): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
@@ -243,13 +257,7 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 	test('Sitemap.xml: copies of one delivery reaching both webhook processes at the same instant (measured), then a late retry of each starts nothing', async () => {
 		const workflow = await deploy(SITEMAPXML, await n8n.createCredential({ name: 'Sitemap.xml queue copies', type: SITEMAPXML.credentialType, data: SITEMAPXML.credentialData }));
 		const ids = Array.from({ length: 20 }, (_, i) => `whk_queue_same_${i}`);
-		for (const id of ids) {
-			const body = sitemapWithId(id);
-			const answers = await Promise.all(webhooks.map((webhook) => deliver(SITEMAPXML, webhook, workflow, body)));
-			for (const answer of answers) expect(answer.status).toBe(200);
-		}
-		await sleep(3000);
-		const executions = await finished(workflow.id, ids.length);
+		const executions = await copiesToBothWebhookProcesses(workflow, ids);
 		const found = await markersOf(executions, workflow.triggerName, (item) => String(item.id));
 		const counts = new Map<string, number>();
 		for (const marker of found.flatMap((execution) => execution.markers)) counts.set(marker, (counts.get(marker) ?? 0) + 1);
@@ -305,13 +313,7 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 			}),
 		};
 		const ids = Array.from({ length: 20 }, (_, i) => `whk_queue_rd_${i}`);
-		for (const id of ids) {
-			const body = sitemapWithId(id);
-			const answers = await Promise.all(webhooks.map((webhook) => deliver(SITEMAPXML, webhook, workflow, body)));
-			for (const answer of answers) expect(answer.status).toBe(200);
-		}
-		await sleep(3000);
-		const executions = await finished(workflow.id, ids.length);
+		const executions = await copiesToBothWebhookProcesses(workflow, ids);
 		const keptIds: string[] = [];
 		for (const execution of executions) {
 			const detail = await n8n.execution(execution.id);

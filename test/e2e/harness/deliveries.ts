@@ -3,8 +3,9 @@
  * Signatures come from the one signer (test/support/signer.ts), samples from the one provider list.
  */
 import { N8n, type ExecutionDetail, type ExecutionSummary, type HttpResult } from '../../../scripts/n8n/n8n';
+import { triggerWorkflow } from '../../../scripts/n8n/workflows';
 import { sampleText } from '../../support/deliveries';
-import { provider } from '../../support/providers';
+import { provider, type Provider } from '../../support/providers';
 
 /** What the triggers answer (README, "What each delivery gets back"). */
 export const ACKNOWLEDGED = { received: true } as const;
@@ -103,4 +104,95 @@ export function n8nForSuite(): { get: () => N8n } {
 			return n8n;
 		},
 	};
+}
+
+/** A trigger workflow deployed for a test: its id, the trigger's webhook id and node name. */
+export interface Deployed {
+	id: string;
+	webhookId: string;
+	triggerName: string;
+}
+
+/** A credential as n8n's REST API names it. */
+export interface CredentialRef {
+	id: string;
+	name: string;
+}
+
+/**
+ * A provider's suite on one n8n: starts n8n and creates a credential of the provider's type with
+ * `data` before the suite's first test, disposes of n8n after its last. Set-up of the suite's own
+ * goes in a `beforeAll` of its own, which runs after this one.
+ */
+export function triggerSuite(of: Provider, data: Record<string, string>) {
+	let started: N8n | undefined;
+	let created: CredentialRef | undefined;
+	beforeAll(async () => {
+		started = await N8n.create();
+		await started.start();
+		created = await started.createCredential({ name: `${of.facts.name} e2e`, type: of.credentialType, data });
+	}, 45 * 60_000);
+	afterAll(async () => {
+		await started?.dispose();
+	}, 120_000);
+	const suite = {
+		get n8n(): N8n {
+			if (started === undefined) throw new Error('n8n is not started yet');
+			return started;
+		},
+		get credential(): CredentialRef {
+			if (created === undefined) throw new Error('the suite credential is not created yet');
+			return created;
+		},
+		/** Trigger → No Op with `parameters` (options empty unless given) and the suite's credential, or `credential`. */
+		build(parameters: Record<string, unknown>, { credential }: { credential?: CredentialRef | null } = {}) {
+			return triggerWorkflow({
+				node: of.nodeName,
+				triggerName: of.displayName,
+				credentialType: of.credentialType,
+				credential: credential === undefined ? suite.credential : credential,
+				parameters: { options: {}, ...parameters },
+			});
+		},
+		/** `build`, then create it in n8n and, unless `activate` is false, activate it. */
+		async deploy(
+			parameters: Record<string, unknown>,
+			{ activate = true, credential }: { activate?: boolean; credential?: CredentialRef | null } = {},
+		): Promise<Deployed> {
+			const built = suite.build(parameters, { credential });
+			return { ...built, id: await suite.n8n.deploy(built.workflow, { activate }) };
+		},
+	};
+	return suite;
+}
+
+/** The trigger acknowledged `response` and started exactly one new execution: it is returned. */
+export async function expectStarted(
+	n8n: N8n,
+	workflow: Deployed,
+	before: ExecutionSummary[],
+	response: HttpResult,
+	{ mode = 'webhook' }: { mode?: string } = {},
+): Promise<ExecutionDetail> {
+	expect({ status: response.status, json: response.json }).toEqual({ status: 200, json: ACKNOWLEDGED });
+	return await oneNewExecution(n8n, workflow.id, before, { mode });
+}
+
+/** The trigger acknowledged `response` and started nothing (a delivery it ignores or drops). */
+export async function expectIgnored(n8n: N8n, workflow: Deployed, before: ExecutionSummary[], response: HttpResult): Promise<void> {
+	expect({ status: response.status, json: response.json }).toEqual({ status: 200, json: ACKNOWLEDGED });
+	await expectNoNewExecution(n8n, workflow.id, before);
+}
+
+/** The trigger refused `response` with `status` and `answer` and started nothing. */
+export async function expectRefused(
+	n8n: N8n,
+	workflow: Deployed,
+	before: ExecutionSummary[],
+	response: HttpResult,
+	status: number,
+	answer: unknown = REJECTED,
+): Promise<void> {
+	expect({ status: response.status, json: response.json }).toEqual({ status, json: answer });
+	await expectNoNewExecution(n8n, workflow.id, before);
 }

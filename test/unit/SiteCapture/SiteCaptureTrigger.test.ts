@@ -11,7 +11,7 @@ import { deliver, fixture, type DeliveryOutcome, type DeliverySetup } from '../h
  */
 
 const SECRET = 'sitecapture-hmac-shared-secret';
-const API_KEY = 'sc_live_4f9a2c7e1b';
+const API_KEY = 'your_sitecapture_api_key';
 const OTHER_KEY = 'sc_live_9d0e3b6a57';
 const HEADER = 'x-hmac-hash';
 
