@@ -92,14 +92,19 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 	const deployed = new Map<string, Deployed>();
 	const report: string[] = [];
 
-	async function deploy(provider: Provider, credential: { id: string; name: string }): Promise<Deployed> {
-		const built = triggerWorkflow({
+	/** The provider's trigger with every event and `credential`, followed by a No Op. */
+	function build(provider: Provider, credential: { id: string; name: string }) {
+		return triggerWorkflow({
 			node: provider.node,
 			triggerName: provider.declared.displayName,
 			credentialType: provider.credentialType,
 			credential,
 			parameters: { events: provider.events, options: {} },
 		});
+	}
+
+	async function deploy(provider: Provider, credential: { id: string; name: string }): Promise<Deployed> {
+		const built = build(provider, credential);
 		return { ...built, id: await n8n.deploy(built.workflow) };
 	}
 
@@ -278,13 +283,7 @@ describe('queue mode on n8n 2.x: main, two webhook processes, a worker, PostgreS
 
 	test("Sitemap.xml followed by n8n's Remove Duplicates node (ids kept in the database): copies at the same instant on both webhook processes (measured)", async () => {
 		const credential = await n8n.createCredential({ name: 'Sitemap.xml queue remove duplicates', type: SITEMAPXML.credentialType, data: SITEMAPXML.credentialData });
-		const built = triggerWorkflow({
-			node: SITEMAPXML.node,
-			triggerName: SITEMAPXML.declared.displayName,
-			credentialType: SITEMAPXML.credentialType,
-			credential,
-			parameters: { events: SITEMAPXML.events, options: {} },
-		});
+		const built = build(SITEMAPXML, credential);
 		const trigger = built.workflow.nodes[0];
 		const removeDuplicates = {
 			id: randomUUID(),
