@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Microbenchmark of each trigger's webhook() (the built package, with a minimal recording context)
 // against the bare HMAC-SHA256 of the same bytes, at 1 KB, 64 KB, 1 MB and 16 MB. Prints one table.
+// BENCH_SIZES (bytes, comma-separated) and BENCH_TRIGGERS (row names, or parts of them) narrow it.
 // Every trigger's row measures the accepted path (Drop Duplicate Deliveries off, so the same bytes
 // start the workflow every time); the duplicate paths have rows of their own, as do SiteCapture's
 // filters over a body whose `status` or `workflow_state` is as large as the body.
@@ -16,6 +17,7 @@ const { firstSample, sampleText } = require('../../.dev-build/test/support/deliv
 const { hmacSha256, signatureFor } = require('../../.dev-build/test/support/signer.js');
 // The same module instance the built triggers use (the provider list loads them from dist/).
 const { forgetAcceptedInProcess } = require('../../dist/nodes/shared/acceptedDeliveries.js');
+const { sitemapXmlProvider } = require('../../dist/nodes/SitemapXml/SitemapXmlProvider.js');
 /** A provider's trigger and how it signs and names events, from its facts: `{ node, header, prefix, eventHeader }`. */
 const facts = (key) => {
 	const provider = declared(key);
@@ -59,13 +61,21 @@ const triggers = [
 	{ name: 'Sitemark, duplicate dropped (same bytes again)', ...facts('sitemark'), event: 'job.completed', parameters: { dropDuplicates: true }, expect: 'dropped', envelope: sitemarkEnvelope },
 	{ name: 'Sitemark, dedup on, accepted (5,000 remembered)', dedup: true, rememberedAccepted: true, ...facts('sitemark'), event: 'job.completed', parameters: { dropDuplicates: true }, envelope: sitemarkEnvelope },
 ];
+// Not a trigger: what a JSON body of the XML row's item costs where n8n has not parsed it already,
+// decoding its bytes and JSON.parse() (no webhook(), no n8n), against the bare HMAC of the XML row's
+// bytes, so that its ratio compares with the XML row's. A reference for the XML reader's figures.
+triggers.push({ name: 'Reference: the XML item as JSON, decode + JSON.parse() only', reference: true });
 // A provider without an entry above is measured on its first sample, the records in a field of their own.
 for (const provider of PROVIDERS) {
-	if (triggers.some((trigger) => trigger.node.description.name === provider.nodeName)) continue;
+	if (triggers.some((trigger) => trigger.node?.description.name === provider.nodeName)) continue;
 	const sample = firstSample(provider);
 	const body = JSON.parse(sampleText(provider, sample));
 	triggers.push({ name: provider.facts.name, ...facts(provider.key), event: sample.event, parameters: ACCEPT_EVERY_COPY, envelope: (records) => ({ ...body, bench_padding: records }) });
 }
+
+// BENCH_TRIGGERS: only the rows whose name contains one of these comma-separated texts (all by default).
+const only = (process.env.BENCH_TRIGGERS ?? '').split(',').map((text) => text.trim()).filter((text) => text !== '');
+if (only.length > 0) triggers.splice(0, triggers.length, ...triggers.filter((trigger) => only.some((text) => trigger.name.includes(text))));
 
 /** A realistic body of about `size` bytes: the envelope with a list of records filling it. */
 function jsonBody(trigger, size) {
@@ -105,6 +115,17 @@ const rows = [];
 for (const size of SIZES) {
 	const iterations = size >= 16 * 1024 * 1024 ? 10 : size >= 1024 * 1024 ? 40 : 400;
 	for (const trigger of triggers) {
+		if (trigger.reference) {
+			const body = xmlBody(size);
+			const json = Buffer.from(JSON.stringify(sitemapXmlProvider.parseBody(body, {})));
+			const bench = new Bench({ iterations, warmupIterations: Math.ceil(iterations / 10), time: 0 });
+			bench.add('hmac', () => hmacSha256(SECRET, body));
+			bench.add('JSON.parse', () => JSON.parse(json.toString('utf8')));
+			await bench.run();
+			const [hmac, parse] = bench.tasks.map((task) => task.result.latency?.p50 ?? task.result.median ?? task.result.mean);
+			rows.push({ size: body.length, trigger: trigger.name, hmac, webhook: parse, ratio: parse / hmac });
+			continue;
+		}
 		const body = trigger.xml ? xmlBody(size) : trigger.body ? trigger.body(size) : jsonBody(trigger, size);
 		const signature = signatureFor(SECRET, body, { encoding: 'hex', prefix: trigger.prefix });
 		const headers = { [trigger.header]: signature, 'content-type': trigger.xml ? 'application/xml' : 'application/json' };
