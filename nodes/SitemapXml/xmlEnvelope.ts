@@ -826,8 +826,13 @@ class ArrayChildren {
 
 	/** The items, if this element is the field's only one. */
 	items(kind: number): XmlValue[] {
-		const items: XmlValue[] = new Array(this.results.length);
-		for (let index = 0; index < items.length; index++) items[index] = valueOf(this.results[index], kind);
+		const { results } = this;
+		let index = 0;
+		// Objects (records) are items as they stand: then the list itself is the array.
+		while (index < results.length && typeof results[index] === 'object' && !(results[index] instanceof ArrayChildren)) index++;
+		if (index === results.length) return results as XmlValue[];
+		const items: XmlValue[] = results.slice(0, index) as XmlValue[];
+		for (; index < results.length; index++) items.push(valueOf(results[index], kind));
 		return items;
 	}
 
