@@ -13,6 +13,12 @@ import type { IDataObject } from 'n8n-workflow';
  * whole: two deliveries handled at once would each miss the other's key, and the later save would
  * drop the earlier one's. So each trigger's keys are also kept in this process, by scope, checked
  * and updated in one synchronous step, and every save carries the union of both.
+ *
+ * A key counts in this process from the moment it is accepted, but it is written into the static
+ * data only once n8n has acknowledged its delivery (`writeAcceptedAgain`), that is once n8n 2.x has
+ * recorded its execution. Until then another delivery's save must not carry it: should n8n then fail
+ * to record that execution, the key would outlive the restart (or reach another webhook process)
+ * and the provider's retry would be dropped as a duplicate although it never ran.
  */
 export const REMEMBER_FOR_HOURS = 73;
 export const REMEMBER_FOR_MS = REMEMBER_FOR_HOURS * 60 * 60 * 1000;
@@ -30,6 +36,8 @@ type AcceptedIds = Map<string, number>;
 /** What this process knows of one trigger's ids. */
 interface ScopeRecord {
 	accepted: AcceptedIds;
+	/** Keys in `accepted` whose delivery n8n has not acknowledged yet: never written. */
+	unacknowledged: Set<string>;
 	/** Identifies the record this process saved last into the static data. */
 	lastWritten?: string;
 }
@@ -71,43 +79,63 @@ function storedForm(id: string): string {
  */
 export function isDuplicateElseRemember(staticData: IDataObject, id: string, now: number, scope?: string): boolean {
 	const stored = read(staticData);
-	// Without a scope (deliveries to the Test URL) only this request's static data counts.
-	const record: ScopeRecord = scope === undefined ? { accepted: new Map() } : recall(scope);
-	const accepted = record.accepted;
+	// Without a scope (deliveries to the Test URL) only this request's static data counts, and the
+	// key is written at once: n8n never saves it.
+	const record: ScopeRecord = scope === undefined ? newRecord() : recall(scope);
+	const { accepted, unacknowledged } = record;
 	// A record this process saved last holds no id it lacks: the usual case costs no pass over it.
 	if (record.lastWritten !== fingerprint(stored)) addMissing(accepted, stored);
 	for (const [known, acceptedAt] of accepted) {
 		if (acceptedAt > now - REMEMBER_FOR_MS) break;
 		accepted.delete(known);
+		unacknowledged.delete(known);
 	}
 	const key = storedForm(id);
 	const duplicate = accepted.has(key);
 	if (!duplicate) {
 		accepted.set(key, now);
+		if (scope !== undefined) unacknowledged.add(key);
 		for (const [oldest] of accepted) {
 			if (accepted.size <= MAX_REMEMBERED_DELIVERIES) break;
 			accepted.delete(oldest);
+			unacknowledged.delete(oldest);
 		}
 	}
 	// Saving static data rewrites the workflow in n8n's database: only when the record changed.
-	if (!duplicate || !holdsTheSame(stored, accepted)) write(staticData, record);
+	if (!duplicate || !holdsTheSame(stored, record)) write(staticData, record);
 	return duplicate;
+}
+
+function newRecord(): ScopeRecord {
+	return { accepted: new Map(), unacknowledged: new Set() };
+}
+
+/** The ids to write: those accepted, but for the ones whose delivery n8n has not acknowledged yet. */
+function acknowledgedIds(record: ScopeRecord): Array<[string, number]> {
+	const { accepted, unacknowledged } = record;
+	const entries = [...accepted];
+	return unacknowledged.size === 0 ? entries : entries.filter(([id]) => !unacknowledged.has(id));
 }
 
 /** Assigns the whole record anew, so that n8n sees the static data changed and saves it. */
 function write(staticData: IDataObject, record: ScopeRecord): void {
-	const written = { ids: [...record.accepted.keys()], acceptedAt: [...record.accepted.values()] };
+	const entries = acknowledgedIds(record);
+	const written = { ids: entries.map(([id]) => id), acceptedAt: entries.map(([, acceptedAt]) => acceptedAt) };
 	staticData[STATIC_DATA_KEY] = written;
 	record.lastWritten = fingerprint(written);
 }
 
 /**
- * Writes this process's ids for `scope` into the static data again, as they are now (also ids
- * accepted meanwhile by other requests). For n8n to save them when it acknowledges the delivery.
+ * n8n acknowledges the delivery whose key is `id` (n8n 2.x: its execution is recorded): from now on
+ * the key is written with the others. Writes this process's ids for `scope` into the static data
+ * again, as they are now (also ids of other deliveries acknowledged meanwhile), for n8n to save
+ * them with this acknowledgement.
  */
-export function writeAcceptedAgain(staticData: IDataObject, scope: string): void {
+export function writeAcceptedAgain(staticData: IDataObject, scope: string, id: string): void {
 	const record = scopes.get(scope);
-	if (record !== undefined) write(staticData, record);
+	if (record === undefined) return;
+	record.unacknowledged.delete(storedForm(id));
+	write(staticData, record);
 }
 
 function fingerprint(record: StoredIds): string {
@@ -117,15 +145,19 @@ function fingerprint(record: StoredIds): string {
 
 /**
  * Takes back an id accepted in this process, when n8n did not acknowledge its delivery after all
- * (it failed to record the execution): the provider's retry must start the workflow.
+ * (it failed to record the execution): the provider's retry must start the workflow. An id whose
+ * delivery n8n has acknowledged stays: its execution was recorded.
  */
 export function forgetAcceptedInProcess(scope: string, id: string): void {
-	scopes.get(scope)?.accepted.delete(storedForm(id));
+	const record = scopes.get(scope);
+	const key = storedForm(id);
+	if (record === undefined || !record.unacknowledged.delete(key)) return;
+	record.accepted.delete(key);
 }
 
 /** This process's record for `scope`, marked as the one used most recently. */
 function recall(scope: string): ScopeRecord {
-	const record = scopes.get(scope) ?? { accepted: new Map<string, number>() };
+	const record = scopes.get(scope) ?? newRecord();
 	scopes.delete(scope);
 	scopes.set(scope, record);
 	if (scopes.size > MAX_SCOPES_IN_PROCESS) scopes.delete(scopes.keys().next().value as string);
@@ -152,12 +184,18 @@ function addMissing(accepted: AcceptedIds, stored: StoredIds): void {
 }
 
 /**
- * Whether the stored record already holds exactly `accepted`. `accepted` holds every stored id
- * but those expired, which are the oldest: same size and same oldest id means the same ids.
+ * Whether the stored record already holds exactly the ids `record` would write. Those are every
+ * stored id but the expired ones, which are the oldest, and but those the process has taken back
+ * (only ever unacknowledged ones, which no save carried), plus ids acknowledged in this process:
+ * the same size and the same oldest id mean the same ids.
  */
-function holdsTheSame(stored: StoredIds, accepted: AcceptedIds): boolean {
-	if (stored.ids.length !== accepted.size) return false;
-	return accepted.size === 0 || stored.ids[0] === accepted.keys().next().value;
+function holdsTheSame(stored: StoredIds, record: ScopeRecord): boolean {
+	const { accepted, unacknowledged } = record;
+	if (stored.ids.length !== accepted.size - unacknowledged.size) return false;
+	for (const id of accepted.keys()) {
+		if (!unacknowledged.has(id)) return stored.ids[0] === id;
+	}
+	return true;
 }
 
 /** How many ids are remembered now; for tests and diagnostics. */

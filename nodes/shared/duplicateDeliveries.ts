@@ -32,8 +32,9 @@ export function deliveryKey<TEnvelope extends Envelope>(
 
 /**
  * Whether "Drop Duplicate Deliveries" drops this delivery: true when its key was accepted within
- * the window; otherwise the key is recorded as accepted (taken back if n8n then does not
- * acknowledge the delivery). Check and record are one synchronous step.
+ * the window; otherwise the key is recorded as accepted (kept in the static data once n8n
+ * acknowledges the delivery, taken back if n8n answers it with a failure instead). Check and
+ * record are one synchronous step.
  */
 export function isDroppedAsDuplicate<TEnvelope extends Envelope>(
 	context: IWebhookFunctions,
@@ -48,8 +49,9 @@ export function isDroppedAsDuplicate<TEnvelope extends Envelope>(
 	const node = context.getNode();
 	const scope = `${context.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
 	if (isDuplicateElseRemember(staticData, key, Date.now(), scope)) return true;
-	// n8n 2.x saves the key only if it is written again once the execution is recorded.
-	writeAgainOnAcknowledgement(context, () => writeAcceptedAgain(staticData, scope));
+	// The key is written, and saved, only once n8n acknowledges the delivery: on n8n 2.x once the
+	// execution is recorded (a save made earlier, with another delivery, could outlive a failure).
+	writeAgainOnAcknowledgement(context, () => writeAcceptedAgain(staticData, scope, key));
 	// n8n answers an accepted delivery once it has recorded the execution; an answer of 300 or
 	// more means it did not, and the provider will retry.
 	const response = context.getResponseObject();

@@ -8,6 +8,7 @@ import {
 	REMEMBER_FOR_HOURS,
 	REMEMBER_FOR_MS,
 	rememberedCount,
+	writeAcceptedAgain,
 } from '../../../nodes/shared/acceptedDeliveries';
 import { PROVIDERS } from '../../support/providers';
 
@@ -248,6 +249,12 @@ describe('isDuplicateElseRemember', () => {
 		const copyOf = (stored: IDataObject): IDataObject => JSON.parse(JSON.stringify(stored)) as IDataObject;
 		/** A new scope and two requests' copies of its (empty) stored static data. */
 		const twoCopies = () => ({ scope: newScope(), first: copyOf({}), second: copyOf({}) });
+		/** n8n accepts `id` into the request's copy, then acknowledges the delivery (n8n 2.x: its execution is recorded). */
+		const acknowledged = (staticData: IDataObject, id: string, now: number, scope: string) => {
+			const duplicate = isDuplicateElseRemember(staticData, id, now, scope);
+			if (!duplicate) writeAcceptedAgain(staticData, scope, id);
+			return duplicate;
+		};
 
 		it('a copy arriving while the first is in flight (neither saved yet) is a duplicate', () => {
 			const { scope, first, second } = twoCopies();
@@ -255,11 +262,11 @@ describe('isDuplicateElseRemember', () => {
 			expect(isDuplicateElseRemember(second, 'whk_a', T0 + 1, scope)).toBe(true);
 		});
 
-		it('two ids accepted from two copies: the copy of the request handled later holds both', () => {
+		it('two ids acknowledged from two copies: the copy of the request acknowledged later holds both', () => {
 			const { scope, first, second } = twoCopies();
-			expect(isDuplicateElseRemember(first, 'whk_a', T0, scope)).toBe(false);
-			expect(isDuplicateElseRemember(second, 'whk_b', T0 + 1, scope)).toBe(false);
-			// The request checked later (`second`) carries both ids; saved last, it is what a restart reads back.
+			expect(acknowledged(first, 'whk_a', T0, scope)).toBe(false);
+			expect(acknowledged(second, 'whk_b', T0 + 1, scope)).toBe(false);
+			// The request acknowledged later (`second`) carries both ids; saved last, it is what a restart reads back.
 			const afterRestart = copyOf(second);
 			expect(rememberedCount(afterRestart)).toBe(2);
 			expect(isDuplicateElseRemember(afterRestart, 'whk_a', T0 + 2)).toBe(true);
@@ -270,10 +277,10 @@ describe('isDuplicateElseRemember', () => {
 			const stored: IDataObject = {};
 			isDuplicateElseRemember(stored, 'whk_before_restart', T0);
 			const scope = newScope();
-			expect(isDuplicateElseRemember(copyOf(stored), 'whk_new', T0 + 1, scope)).toBe(false);
+			expect(acknowledged(copyOf(stored), 'whk_new', T0 + 1, scope)).toBe(false);
 			expect(isDuplicateElseRemember(copyOf(stored), 'whk_before_restart', T0 + 2, scope)).toBe(true);
 			const merged = copyOf(stored);
-			isDuplicateElseRemember(merged, 'whk_third', T0 + 3, scope);
+			acknowledged(merged, 'whk_third', T0 + 3, scope);
 			expect(rememberedCount(merged)).toBe(3);
 		});
 
@@ -283,9 +290,9 @@ describe('isDuplicateElseRemember', () => {
 			isDuplicateElseRemember(elsewhere, 'whk_oldest', T0);
 			isDuplicateElseRemember(elsewhere, 'whk_shared', T0 + 2);
 			const here: IDataObject = {};
-			isDuplicateElseRemember(here, 'whk_shared', T0 + 1, scope);
+			acknowledged(here, 'whk_shared', T0 + 1, scope);
 			const merged = copyOf(elsewhere);
-			isDuplicateElseRemember(merged, 'whk_newest', T0 + 3, scope);
+			acknowledged(merged, 'whk_newest', T0 + 3, scope);
 			expect(merged[KEY]).toEqual({
 				ids: ['whk_oldest', 'whk_shared', 'whk_newest'],
 				acceptedAt: [T0, T0 + 1, T0 + 3],
@@ -313,10 +320,71 @@ describe('isDuplicateElseRemember', () => {
 			const stored: IDataObject = {};
 			// (forgetAcceptedInProcess on another scope's id changes nothing here)
 			forgetAcceptedInProcess(oldest, 'whk_never_seen');
-			isDuplicateElseRemember(stored, 'whk_a', T0, oldest);
+			acknowledged(stored, 'whk_a', T0, oldest);
 			for (let index = 0; index < MAX_SCOPES_IN_PROCESS; index++) isDuplicateElseRemember({}, 'whk_x', T0, newScope());
 			expect(isDuplicateElseRemember({}, 'whk_a', T0 + 1, oldest)).toBe(false);
 			expect(isDuplicateElseRemember(copyOf(stored), 'whk_a', T0 + 2, newScope())).toBe(true);
+		});
+	});
+
+	describe('an id is written only once n8n has acknowledged its delivery', () => {
+		let scopeCount = 0;
+		const newScope = () => `acknowledge:workflow-${++scopeCount}:node-1`;
+		const copyOf = (stored: IDataObject): IDataObject => JSON.parse(JSON.stringify(stored)) as IDataObject;
+
+		it('another delivery acknowledged meanwhile does not save it, so the retry of a delivery n8n failed to record starts after a restart', () => {
+			const scope = newScope();
+			const failing: IDataObject = {};
+			const other: IDataObject = {};
+			// Both in flight at once; n8n records the other's execution and saves its copy of the static data.
+			expect(isDuplicateElseRemember(failing, 'whk_failing', T0, scope)).toBe(false);
+			expect(isDuplicateElseRemember(other, 'whk_other', T0 + 1, scope)).toBe(false);
+			writeAcceptedAgain(other, scope, 'whk_other');
+			const saved = copyOf(other);
+			// n8n fails to record the first one's execution and answers 500 (or n8n stops first).
+			forgetAcceptedInProcess(scope, 'whk_failing');
+			expect(JSON.stringify(saved)).not.toContain('whk_failing');
+			// After a restart (a process that never saw either) the provider retries both.
+			const restarted = newScope();
+			expect(isDuplicateElseRemember(copyOf(saved), 'whk_failing', T0 + 2, restarted)).toBe(false);
+			expect(isDuplicateElseRemember(copyOf(saved), 'whk_other', T0 + 3, restarted)).toBe(true);
+		});
+
+		it('nor does the same process take it back from that save once a later one has been written', () => {
+			const scope = newScope();
+			const failing: IDataObject = {};
+			const other: IDataObject = {};
+			isDuplicateElseRemember(failing, 'whk_failing', T0, scope);
+			isDuplicateElseRemember(other, 'whk_other', T0 + 1, scope);
+			writeAcceptedAgain(other, scope, 'whk_other');
+			const saved = copyOf(other);
+			forgetAcceptedInProcess(scope, 'whk_failing');
+			// A third delivery is acknowledged; its save has not reached the database yet.
+			const third: IDataObject = copyOf(saved);
+			isDuplicateElseRemember(third, 'whk_third', T0 + 2, scope);
+			writeAcceptedAgain(third, scope, 'whk_third');
+			// The retry's request loads the save that went with the other delivery.
+			expect(isDuplicateElseRemember(copyOf(saved), 'whk_failing', T0 + 3, scope)).toBe(false);
+		});
+
+		it('is written with the acknowledgement of its own delivery, and with every one after it', () => {
+			const scope = newScope();
+			const first: IDataObject = {};
+			const second: IDataObject = {};
+			isDuplicateElseRemember(first, 'whk_a', T0, scope);
+			isDuplicateElseRemember(second, 'whk_b', T0 + 1, scope);
+			expect(rememberedCount(first)).toBe(0);
+			expect(rememberedCount(second)).toBe(0);
+			writeAcceptedAgain(first, scope, 'whk_a');
+			expect(first[KEY]).toEqual({ ids: ['whk_a'], acceptedAt: [T0] });
+			writeAcceptedAgain(second, scope, 'whk_b');
+			expect(second[KEY]).toEqual({ ids: ['whk_a', 'whk_b'], acceptedAt: [T0, T0 + 1] });
+		});
+
+		it('counts in the process from the moment it is accepted: a copy arriving before the acknowledgement is a duplicate', () => {
+			const scope = newScope();
+			expect(isDuplicateElseRemember({}, 'whk_a', T0, scope)).toBe(false);
+			expect(isDuplicateElseRemember({}, 'whk_a', T0 + 1, scope)).toBe(true);
 		});
 	});
 
@@ -340,6 +408,14 @@ describe('isDuplicateElseRemember', () => {
 			const retry = JSON.parse(JSON.stringify(stored)) as IDataObject;
 			expect(isDuplicateElseRemember(retry, 'whk_a', T0 + 1, scope)).toBe(false);
 			expect(isDuplicateElseRemember(JSON.parse(JSON.stringify(retry)) as IDataObject, 'whk_a', T0 + 2, scope)).toBe(true);
+		});
+
+		it('keeps an id whose delivery n8n acknowledged: its execution was recorded', () => {
+			const scope = `forget-acknowledged-${Date.now()}:node-1`;
+			expect(isDuplicateElseRemember({}, 'whk_a', T0, scope)).toBe(false);
+			writeAcceptedAgain({}, scope, 'whk_a');
+			forgetAcceptedInProcess(scope, 'whk_a');
+			expect(isDuplicateElseRemember({}, 'whk_a', T0 + 1, scope)).toBe(true);
 		});
 
 		it('finds an id kept as its SHA-256', () => {
