@@ -191,15 +191,18 @@ class Run {
  * read in one step: the parts compared as a whole, the texts sliced, one report to the sink.
  */
 class Form {
-	/** The last part and the first: what is written between two such elements side by side. */
-	readonly joined: string;
+	/**
+	 * What was written from the last part of one such element to the end of the first part of the
+	 * next, white space between them included, the last time two were side by side; the next
+	 * element's `<` at `joinedNext` in it.
+	 */
+	joined: string | undefined = undefined;
+	joinedNext = 0;
 
 	constructor(
 		readonly parts: readonly string[],
 		readonly plan: unknown,
-	) {
-		this.joined = parts[parts.length - 1] + parts[0];
-	}
+	) {}
 }
 
 /**
@@ -382,17 +385,19 @@ class XmlReader {
 
 	/**
 	 * The element of `form` at `open`, read in one step if its parts are all there around texts
-	 * free of `<` and `&`, and so each element of the same form right after it. Answers the
-	 * position after the last one read, or -1 if none was (then nothing was reported).
+	 * free of `<` and `&`, and so each element of the same form right after it (white space
+	 * between them is read past, as white space beside elements is). Answers the position after
+	 * the last one read, or -1 if none was (then nothing was reported).
 	 */
 	private readForm(form: Form, open: number): number {
 		const xml = this.xml;
-		const { parts, joined, plan } = form;
+		const { parts, plan } = form;
+		const first = parts[0];
 		const last = parts.length - 1;
 		const bounds = this.formBounds;
 		// Where the element being read starts, and where its first part ends.
 		let start = open;
-		let position = open + parts[0].length;
+		let position = open + first.length;
 		for (;;) {
 			for (let index = 1; index <= last; index++) {
 				const end = xml.indexOf('<', position);
@@ -400,20 +405,49 @@ class XmlReader {
 				bounds[2 * index - 2] = position;
 				bounds[2 * index - 1] = end;
 				if (index < last) {
-					if (!this.runAt(parts[index], end)) return start === open ? -1 : start;
+					if (!this.partAt(parts[index], end)) return start === open ? -1 : start;
 					position = end + parts[index].length;
-				} else if (this.runAt(joined, end)) {
-					// This element's last part, and the next element's first: another one follows.
-					this.formRead(plan, bounds, open);
-					start = end + parts[last].length;
-					position = end + joined.length;
-				} else {
-					if (!this.runAt(parts[last], end)) return start === open ? -1 : start;
-					this.formRead(plan, bounds, open);
-					return end + parts[last].length;
+					continue;
 				}
+				// The last part, and the next element's first as they were written the time before.
+				const { joined, joinedNext } = form;
+				if (
+					joined !== undefined &&
+					xml.charCodeAt(end + joinedNext) === LESS_THAN &&
+					xml.charCodeAt(end + joinedNext + 1) === first.charCodeAt(1) &&
+					this.runAt(joined, end)
+				) {
+					this.formRead(plan, bounds, open);
+					start = end + joinedNext;
+					position = end + joined.length;
+					continue;
+				}
+				if (!this.partAt(parts[last], end)) return start === open ? -1 : start;
+				this.formRead(plan, bounds, open);
+				const after = end + parts[last].length;
+				let next = after;
+				while (isAscii(xml.charCodeAt(next), SPACE)) next++;
+				if (!this.partAt(first, next)) return after;
+				form.joined = xml.slice(end, next) + first;
+				form.joinedNext = next - end;
+				start = next;
+				position = next + first.length;
 			}
 		}
+	}
+
+	/**
+	 * Whether a form's `part`, which starts with `<`, is written at `position`: its second and
+	 * third characters compared first, so that a part that is not there rarely costs a search.
+	 */
+	private partAt(part: string, position: number): boolean {
+		const xml = this.xml;
+		return (
+			xml.charCodeAt(position) === LESS_THAN &&
+			xml.charCodeAt(position + 1) === part.charCodeAt(1) &&
+			xml.charCodeAt(position + 2) === part.charCodeAt(2) &&
+			this.runAt(part, position)
+		);
 	}
 
 	/** Reports an element read in one step, the first of them at `open`. */
@@ -450,7 +484,13 @@ class XmlReader {
 		const xml = this.xml;
 		const form = this.lastForm?.form;
 		// An element of the last form read: where the parent already has children, not too deep.
-		if (form !== undefined && this.hasChildren && this.depth > 0 && this.depth + 1 < MAX_DEPTH && this.runAt(form.parts[0], open)) {
+		if (
+			form !== undefined &&
+			this.hasChildren &&
+			this.depth > 0 &&
+			this.depth + 1 < MAX_DEPTH &&
+			this.partAt(form.parts[0], open)
+		) {
 			const after = this.readForm(form, open);
 			if (after !== -1) return after;
 		}

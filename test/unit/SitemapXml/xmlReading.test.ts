@@ -128,6 +128,9 @@ describe('elements of leaves read in one step', () => {
 		['a fraction', record('a', '-0.5e3', 'x')],
 		['unclosed', '<error><url>a</url><status_code>404'],
 		['a processing instruction', '<error><url>a</url><?pi?><status_code>404</status_code><reason>x</reason></error>'],
+		['text between two records', `${record('a', '404', 'x')}stray${record('b', '404', 'y')}`],
+		['a reference between two records', `${record('a', '404', 'x')}&#32;${record('b', '404', 'y')}`],
+		['a no-break space between two records', `${record('a', '404', 'x')}\u00A0${record('b', '404', 'y')}`],
 	])('reads records with %s among others as the reference reader does', (_name, odd) => {
 		const plain = Array.from({ length: 5 }, (_, index) => record(`u${index}`, '404', 'r'));
 		for (const at of [0, 2, 5]) {
@@ -162,6 +165,17 @@ describe('elements of leaves read in one step', () => {
 		expect(outcome(() => toObject(atLimit))).toEqual(referenceObject(atLimit));
 		expect(() => toObject(tooDeep)).toThrow(XmlSyntaxError);
 		expect(() => reference.xmlToObject(tooDeep, SITEMAP_XML_FIELD_TYPES)).toThrow(reference.XmlSyntaxError);
+	});
+
+	it('reads pretty-printed records, with white space between them that varies, as the reference reader does', () => {
+		const pretty = (index: number) =>
+			`<error>\n    <url>u${index}</url>\n    <status_code>${400 + index}</status_code>\n    <reason>r</reason>\n  </error>`;
+		const gaps = ['\n  ', '\n  ', '\n  ', '', ' ', '\n\t', '\n  ', '\r\n  ', '\n  ', '\n  '];
+		const records = gaps.map((gap, index) => gap + pretty(index)).join('');
+		for (const xml of [envelope(`${records}\n`), envelope(`${records}${pretty(99).replace('<reason>r</reason>', '<reason>r &amp; s</reason>')}`)]) {
+			expect(outcome(() => toObject(xml))).toEqual(referenceObject(xml));
+		}
+		expect((toObject(envelope(records)).data as { errors: unknown[] }).errors).toHaveLength(gaps.length);
 	});
 
 	it('reads records with references between their tags as the reference reader does, where a later one differs', () => {
