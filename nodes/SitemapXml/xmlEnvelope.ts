@@ -198,6 +198,8 @@ class Form {
 	 */
 	joined: string | undefined = undefined;
 	joinedNext = 0;
+	/** How many times in a row the element opened and was not read in this form. */
+	misses = 0;
 
 	constructor(
 		readonly parts: readonly string[],
@@ -334,8 +336,14 @@ class XmlReader {
 		this.formOwner = undefined;
 	}
 
-	/** `name` opened with a plain tag at `open`: its form is recorded, unless one already is. */
+	/**
+	 * `name` opened with a plain tag at `open`, not read in one step: its form is recorded, unless
+	 * another element's is, or its own form is known and this is the first miss in a row (so that
+	 * records of two shapes taking turns keep the form of one, rather than each replacing it).
+	 */
 	private startForm(name: Name, open: number): void {
+		const known = name.form;
+		if (known !== undefined && ++known.misses < 2) return;
 		if (this.formOwner !== undefined || this.depth < 2) return;
 		this.formOwner = name;
 		this.formDepth = this.depth;
@@ -437,15 +445,18 @@ class XmlReader {
 	}
 
 	/**
-	 * Whether a form's `part`, which starts with `<`, is written at `position`: its second and
-	 * third characters compared first, so that a part that is not there rarely costs a search.
+	 * Whether a form's `part`, which starts with `<`, is written at `position`: its second, third
+	 * and last but one characters compared first, so that a part that is not there rarely costs a
+	 * search.
 	 */
 	private partAt(part: string, position: number): boolean {
 		const xml = this.xml;
+		const end = part.length - 2;
 		return (
 			xml.charCodeAt(position) === LESS_THAN &&
 			xml.charCodeAt(position + 1) === part.charCodeAt(1) &&
 			xml.charCodeAt(position + 2) === part.charCodeAt(2) &&
+			xml.charCodeAt(position + end) === part.charCodeAt(end) &&
 			this.runAt(part, position)
 		);
 	}
@@ -492,7 +503,10 @@ class XmlReader {
 			this.partAt(form.parts[0], open)
 		) {
 			const after = this.readForm(form, open);
-			if (after !== -1) return after;
+			if (after !== -1) {
+				form.misses = 0;
+				return after;
+			}
 		}
 		const last = this.last;
 		let name = last?.next;
