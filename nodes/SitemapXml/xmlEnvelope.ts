@@ -150,10 +150,14 @@ class Name {
 	readonly closeTag: string;
 	/** The name opened after this one last time: likely the next one again, as envelopes repeat. */
 	next: Name = this;
+	// Every field set in the constructor, so that every Name has one shape (fields added later in
+	// varying order gave names several, and every access to them a slower path).
 	/** The tags that followed this element's text last time. */
-	run: Run | undefined;
+	run: Run | undefined = undefined;
 	/** The form this element had last time, if it was one (see Form). */
-	form: Form | undefined;
+	form: Form | undefined = undefined;
+	/** The sink would not take this element in one step: its form is not recorded again. */
+	unplanned = false;
 
 	constructor(
 		text: string,
@@ -193,10 +197,10 @@ class Run {
 class Form {
 	/**
 	 * What was written from the last part of one such element to the end of the first part of the
-	 * next, white space between them included, the last time two were side by side; the next
-	 * element's `<` at `joinedNext` in it.
+	 * next, white space between them included, the last time two were side by side ('' until
+	 * then); the next element's `<` at `joinedNext` in it.
 	 */
-	joined: string | undefined = undefined;
+	joined = '';
 	joinedNext = 0;
 	/** How many times in a row the element opened and was not read in this form. */
 	misses = 0;
@@ -344,7 +348,7 @@ class XmlReader {
 	private startForm(name: Name, open: number): void {
 		const known = name.form;
 		if (known !== undefined && ++known.misses < 2) return;
-		if (this.formOwner !== undefined || this.depth < 2) return;
+		if (this.formOwner !== undefined || this.depth < 2 || name.unplanned) return;
 		this.formOwner = name;
 		this.formDepth = this.depth;
 		this.formStart = open;
@@ -382,7 +386,10 @@ class XmlReader {
 			names.map((name) => name.text),
 			names.map((name) => name.id),
 		);
-		if (plan === undefined) return;
+		if (plan === undefined) {
+			owner.unplanned = true;
+			return;
+		}
 		const xml = this.xml;
 		const parts = [xml.slice(this.formStart, cuts[0])];
 		for (let index = 1; index < names.length; index++) parts.push(xml.slice(cuts[2 * index - 1], cuts[2 * index]));
@@ -413,14 +420,14 @@ class XmlReader {
 				bounds[2 * index - 2] = position;
 				bounds[2 * index - 1] = end;
 				if (index < last) {
-					if (!this.partAt(parts[index], end)) return start === open ? -1 : start;
+					if (!this.runAt(parts[index], end)) return start === open ? -1 : start;
 					position = end + parts[index].length;
 					continue;
 				}
 				// The last part, and the next element's first as they were written the time before.
 				const { joined, joinedNext } = form;
 				if (
-					joined !== undefined &&
+					joined !== '' &&
 					xml.charCodeAt(end + joinedNext) === LESS_THAN &&
 					xml.charCodeAt(end + joinedNext + 1) === first.charCodeAt(1) &&
 					this.runAt(joined, end)
@@ -885,8 +892,9 @@ class ArrayChildren {
 		// Objects (records) are items as they stand: then the list itself is the array.
 		while (index < results.length && typeof results[index] === 'object' && !(results[index] instanceof ArrayChildren)) index++;
 		if (index === results.length) return results as XmlValue[];
-		const items: XmlValue[] = results.slice(0, index) as XmlValue[];
-		for (; index < results.length; index++) items.push(valueOf(results[index], kind));
+		const items: XmlValue[] = new Array(results.length);
+		for (let before = 0; before < index; before++) items[before] = results[before] as XmlValue;
+		for (; index < results.length; index++) items[index] = valueOf(results[index], kind);
 		return items;
 	}
 
@@ -1110,12 +1118,15 @@ class ItemBuilder implements XmlSink {
 	}
 
 	/**
-	 * An object of leaves is taken in one step where each child's value is its typed text, set in
-	 * the order read: no array field among them or the element itself, and no name twice.
+	 * An object of leaves, an item of an array field, is taken in one step where each child's value
+	 * is its typed text, set in the order read: no array field among them or the element itself,
+	 * and no name twice.
 	 */
 	plan(name: string, id: number, children: readonly string[], childIds: readonly number[]): FormPlan | undefined {
 		const kind = this.kindOf(name, id);
-		if ((kind & ARRAY) !== 0) return undefined;
+		// Only the items of an array: an object elsewhere is read once, or read as fast by its runs.
+		const parent = this.frames[this.depth - 1];
+		if ((kind & ARRAY) !== 0 || parent === undefined || (parent.kind & ARRAY) === 0) return undefined;
 		const kinds: number[] = [];
 		for (let index = 0; index < children.length; index++) {
 			const child = children[index];
