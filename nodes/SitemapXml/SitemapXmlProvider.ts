@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { EventOption, Envelope, TriggerProvider } from '../shared/TriggerProvider';
-import { bodyText, xmlToObject } from './xmlEnvelope';
+import { xmlToObject } from './xmlEnvelope';
 
 /**
  * Payload types of Sitemap.xml's webhook deliveries. Its documentation shows the envelope and the
@@ -113,7 +113,7 @@ export const sitemapXmlProvider: TriggerProvider<SitemapXmlBody> = {
 	},
 	sentAt: (delivery) => delivery.timestamp,
 	parseBody: (rawBody) => {
-		const text = bodyText(rawBody);
+		const text = rawBody.toString('utf8');
 		// The body says what it is: the content type is not covered by the signature.
 		return text.trimStart().startsWith('<') ? xmlToObject(text, SITEMAP_XML_FIELD_TYPES) : JSON.parse(text);
 	},

@@ -12,10 +12,7 @@ import type { IDataObject } from 'n8n-workflow';
  *
  * One pass over the text, without recursion and without regular expressions over the body: the
  * reader reports each element as it opens and closes, and `xmlToObject` builds the item from those
- * reports as it goes, so no element tree is built for a delivery. Where an element of leaves (a
- * record: `<error><url>…</url><status_code>…</status_code></error>`) is written again as the one
- * before it, tag for tag, it is read in one step and built as one object literal (see Form); a
- * record that differs in any way is read tag by tag, to the same item.
+ * reports as it goes, so no element tree is built for a delivery.
  */
 
 export interface XmlElement {
@@ -39,17 +36,6 @@ interface XmlSink {
 	leaf(text: string): void;
 	/** The innermost open element closed after its child elements. */
 	close(): void;
-	/**
-	 * How the sink would take, in one step, an element `name` whose children are the leaves
-	 * `children` (ids `childIds`), in that order; undefined if it would rather have each report.
-	 */
-	plan(name: string, id: number, children: readonly string[], childIds: readonly number[]): unknown;
-	/**
-	 * An element read whose form the sink planned: what `open`, then `open` and `leaf` for each
-	 * child, then `close` would report. The children's texts are in `source`, each from
-	 * `bounds[2 * i]` to `bounds[2 * i + 1]`, as written (no reference in them).
-	 */
-	form(plan: unknown, source: string, bounds: readonly number[]): void;
 }
 
 const LESS_THAN = 0x3c;
@@ -120,53 +106,21 @@ function internalized(text: string): string {
 	return Object.keys({ [text]: true })[0];
 }
 
-/** A name's text and tags as the engine's own copies (interning costs about a microsecond each). */
-interface Spellings {
-	readonly text: string;
-	readonly openTag: string;
-	readonly closeTag: string;
-}
-
-/**
- * Spellings of names read before, in any delivery, by the hash the reader gives them (a name
- * whose hash another name shares is spelled anew each time the two alternate). Names up to
- * SPELLED_LENGTH characters only, so that it holds 256 short strings at most.
- */
-const SPELLED: Array<Spellings | undefined> = new Array(NAME_CACHE_SIZE);
-const SPELLED_LENGTH = 64;
-
-function spellings(text: string, id: number): Spellings {
-	const known = SPELLED[id];
-	if (known !== undefined && known.text === text) return known;
-	const spelled = { text: internalized(text), openTag: internalized(`<${text}>`), closeTag: internalized(`</${text}>`) };
-	if (text.length <= SPELLED_LENGTH) SPELLED[id] = spelled;
-	return spelled;
-}
-
 /** An element name read, with its tags as written without attributes or spaces. */
 class Name {
-	readonly text: string;
 	readonly openTag: string;
 	readonly closeTag: string;
 	/** The name opened after this one last time: likely the next one again, as envelopes repeat. */
 	next: Name = this;
-	// Every field set in the constructor, so that every Name has one shape (fields added later in
-	// varying order gave names several, and every access to them a slower path).
 	/** The tags that followed this element's text last time. */
-	run: Run | undefined = undefined;
-	/** The form this element had last time, if it was one (see Form). */
-	form: Form | undefined = undefined;
-	/** The sink would not take this element in one step: its form is not recorded again. */
-	unplanned = false;
+	run: Run | undefined;
 
 	constructor(
-		text: string,
+		readonly text: string,
 		readonly id: number,
 	) {
-		const spelled = spellings(text, id);
-		this.text = spelled.text;
-		this.openTag = spelled.openTag;
-		this.closeTag = spelled.closeTag;
+		this.openTag = internalized(`<${text}>`);
+		this.closeTag = internalized(`</${text}>`);
 	}
 }
 
@@ -181,33 +135,6 @@ class Run {
 		readonly markup: string,
 		readonly names: readonly Name[],
 		readonly closes: readonly boolean[],
-		/** Where each tag ends, from the start of `markup`. */
-		readonly ends: readonly number[],
-	) {}
-}
-
-/**
- * An element whose children are all leaves, each with one text free of references, CDATA and
- * comments, all written with plain tags (no attributes, not self-closing): its markup around the
- * children's texts as written (`<error><url>`, `</url><code>`, ..., `</reason></error>`, with any
- * white space between the tags), and the sink's plan for it. Where the same parts are written
- * again around texts without `<` or `&`, as in every item of an array of records, the element is
- * read in one step: the parts compared as a whole, the texts sliced, one report to the sink.
- */
-class Form {
-	/**
-	 * What was written from the last part of one such element to the end of the first part of the
-	 * next, white space between them included, the last time two were side by side ('' until
-	 * then); the next element's `<` at `joinedNext` in it.
-	 */
-	joined = '';
-	joinedNext = 0;
-	/** How many times in a row the element opened and was not read in this form. */
-	misses = 0;
-
-	constructor(
-		readonly parts: readonly string[],
-		readonly plan: unknown,
 	) {}
 }
 
@@ -216,9 +143,6 @@ class Form {
  * that it is not (having searched on past it); then runs are compared by copying.
  */
 const RUN_MISSES = 16;
-
-/** The most children a form may have (a record's fields; a long list of leaves is read tag by tag). */
-const FORM_CHILDREN = 32;
 
 /** Reads a document from start to end once, reporting elements to `sink`; throws XmlSyntaxError. */
 class XmlReader {
@@ -241,20 +165,7 @@ class XmlReader {
 	private runOwner: Name | undefined;
 	private runNames: Name[] = [];
 	private runCloses: boolean[] = [];
-	private runEnds: number[] = [];
 	private runMisses = 0;
-	/**
-	 * The element whose form is being recorded (undefined: none), opened at `formStart` and the
-	 * innermost of `formDepth` open elements; its children so far and where their texts start and end.
-	 */
-	private formOwner: Name | undefined;
-	private formDepth = 0;
-	private formStart = 0;
-	private formNames: Name[] = [];
-	private formCuts: number[] = [];
-	/** The element whose form was read or recorded last: the likeliest at the next open tag. */
-	private lastForm: Name | undefined;
-	private readonly formBounds: number[] = [];
 
 	constructor(
 		private readonly xml: string,
@@ -283,14 +194,13 @@ class XmlReader {
 					this.runOwner = owner;
 					this.runNames = [];
 					this.runCloses = [];
-					this.runEnds = [];
 				}
 			}
 			const next = xml.charCodeAt(open + 1);
 			if (next === SLASH) position = this.closeTag(open);
 			else if (next === EXCLAMATION) position = this.declaration(open);
 			else if (next === QUESTION) {
-				this.notPlain();
+				this.runStart = -1;
 				const end = xml.indexOf('?>', open + 2);
 				if (end === -1) throw new XmlSyntaxError('unclosed processing instruction');
 				position = end + 2;
@@ -310,175 +220,33 @@ class XmlReader {
 
 	/** Does what `run`'s tags do, as if read at `position`; answers the position after them. */
 	private replay(run: Run, position: number): number {
-		const { names, closes, ends } = run;
+		const { names, closes } = run;
 		for (let index = 0; index < names.length; index++) {
-			if (closes[index]) this.closeElement(names[index], position + ends[index]);
+			if (closes[index]) this.closeElement(names[index]);
 			else this.openElement(names[index], false);
 		}
 		return position + run.markup.length;
 	}
 
-	/** Adds a plain tag, ending at `end`, to the run being recorded. */
-	private recordTag(name: Name, closes: boolean, end: number): void {
+	/** Adds a plain tag to the run being recorded. */
+	private recordTag(name: Name, closes: boolean): void {
 		if (this.runStart === -1) return;
 		this.runNames.push(name);
 		this.runCloses.push(closes);
-		this.runEnds.push(end - this.runStart);
 	}
 
-	/** The run being recorded ends where an element's text (or an element of a known form) starts at `end`. */
+	/** The run being recorded ends where an element's text starts at `end`. */
 	private finishRun(end: number): void {
 		if (this.runNames.length > 0) {
-			(this.runOwner as Name).run = new Run(this.xml.slice(this.runStart, end), this.runNames, this.runCloses, this.runEnds);
+			(this.runOwner as Name).run = new Run(this.xml.slice(this.runStart, end), this.runNames, this.runCloses);
 		}
 		this.runStart = -1;
-	}
-
-	/** Something other than plain tags and text was read: no run or form goes on past it. */
-	private notPlain(): void {
-		this.runStart = -1;
-		this.formOwner = undefined;
-	}
-
-	/**
-	 * `name` opened with a plain tag at `open`, not read in one step: its form is recorded, unless
-	 * another element's is, or its own form is known and this is the first miss in a row (so that
-	 * records of two shapes taking turns keep the form of one, rather than each replacing it).
-	 */
-	private startForm(name: Name, open: number): void {
-		const known = name.form;
-		if (known !== undefined && ++known.misses < 2) return;
-		if (this.formOwner !== undefined || this.depth < 2 || name.unplanned) return;
-		this.formOwner = name;
-		this.formDepth = this.depth;
-		this.formStart = open;
-		this.formNames.length = 0;
-		this.formCuts.length = 0;
-	}
-
-	/** Text from `start` to `end` kept as the innermost element's, while a form is recorded. */
-	private formText(start: number, end: number, encoded: boolean): void {
-		const level = this.depth - this.formDepth;
-		// The element's own text before its first child is white space, or refused when a child opens.
-		if (level === 0 && !encoded) return;
-		if (level !== 1 || encoded || this.formCuts.length !== 2 * (this.formNames.length - 1)) {
-			this.formOwner = undefined;
-			return;
-		}
-		this.formCuts.push(start, end);
-	}
-
-	/** An element closes with a plain tag ending at `end`, `depth` elements open before, while a form is recorded. */
-	private formClose(depth: number, end: number): void {
-		if (depth === this.formDepth + 1) {
-			// A child: a leaf with one text.
-			if (this.formCuts.length !== 2 * this.formNames.length) this.formOwner = undefined;
-			return;
-		}
-		const owner = this.formOwner as Name;
-		this.formOwner = undefined;
-		const names = this.formNames;
-		const cuts = this.formCuts;
-		if (depth !== this.formDepth || names.length === 0 || cuts.length !== 2 * names.length) return;
-		const plan = this.sink.plan(
-			owner.text,
-			owner.id,
-			names.map((name) => name.text),
-			names.map((name) => name.id),
-		);
-		if (plan === undefined) {
-			owner.unplanned = true;
-			return;
-		}
-		const xml = this.xml;
-		const parts = [xml.slice(this.formStart, cuts[0])];
-		for (let index = 1; index < names.length; index++) parts.push(xml.slice(cuts[2 * index - 1], cuts[2 * index]));
-		parts.push(xml.slice(cuts[cuts.length - 1], end));
-		owner.form = new Form(parts, plan);
-		this.lastForm = owner;
-	}
-
-	/**
-	 * The element of `form` at `open`, read in one step if its parts are all there around texts
-	 * free of `<` and `&`, and so each element of the same form right after it (white space
-	 * between them is read past, as white space beside elements is). Answers the position after
-	 * the last one read, or -1 if none was (then nothing was reported).
-	 */
-	private readForm(form: Form, open: number): number {
-		const xml = this.xml;
-		const { parts, plan } = form;
-		const first = parts[0];
-		const last = parts.length - 1;
-		const bounds = this.formBounds;
-		// Where the element being read starts, and where its first part ends.
-		let start = open;
-		let position = open + first.length;
-		for (;;) {
-			for (let index = 1; index <= last; index++) {
-				const end = xml.indexOf('<', position);
-				if (end === -1 || this.hasAmpersand(position, end)) return start === open ? -1 : start;
-				bounds[2 * index - 2] = position;
-				bounds[2 * index - 1] = end;
-				if (index < last) {
-					if (!this.runAt(parts[index], end)) return start === open ? -1 : start;
-					position = end + parts[index].length;
-					continue;
-				}
-				// The last part, and the next element's first as they were written the time before.
-				const { joined, joinedNext } = form;
-				if (
-					joined !== '' &&
-					xml.charCodeAt(end + joinedNext) === LESS_THAN &&
-					xml.charCodeAt(end + joinedNext + 1) === first.charCodeAt(1) &&
-					this.runAt(joined, end)
-				) {
-					this.formRead(plan, bounds, open);
-					start = end + joinedNext;
-					position = end + joined.length;
-					continue;
-				}
-				if (!this.partAt(parts[last], end)) return start === open ? -1 : start;
-				this.formRead(plan, bounds, open);
-				const after = end + parts[last].length;
-				let next = after;
-				while (isAscii(xml.charCodeAt(next), SPACE)) next++;
-				if (!this.partAt(first, next)) return after;
-				form.joined = xml.slice(end, next) + first;
-				form.joinedNext = next - end;
-				start = next;
-				position = next + first.length;
-			}
-		}
-	}
-
-	/**
-	 * Whether a form's `part`, which starts with `<`, is written at `position`: its second, third
-	 * and last but one characters compared first, so that a part that is not there rarely costs a
-	 * search.
-	 */
-	private partAt(part: string, position: number): boolean {
-		const xml = this.xml;
-		const end = part.length - 2;
-		return (
-			xml.charCodeAt(position) === LESS_THAN &&
-			xml.charCodeAt(position + 1) === part.charCodeAt(1) &&
-			xml.charCodeAt(position + 2) === part.charCodeAt(2) &&
-			xml.charCodeAt(position + end) === part.charCodeAt(end) &&
-			this.runAt(part, position)
-		);
-	}
-
-	/** Reports an element read in one step, the first of them at `open`. */
-	private formRead(plan: unknown, bounds: readonly number[], open: number): void {
-		if (this.runStart !== -1) this.finishRun(open);
-		this.formOwner = undefined;
-		this.sink.form(plan, this.xml, bounds);
 	}
 
 	/** A comment or a CDATA section; anything else starting `<!` (DOCTYPE, ENTITY, ...) is refused. */
 	private declaration(open: number): number {
 		const xml = this.xml;
-		this.notPlain();
+		this.runStart = -1;
 		if (xml.startsWith('--', open + 2)) {
 			const end = xml.indexOf('-->', open + 4);
 			if (end === -1) throw new XmlSyntaxError('unclosed comment');
@@ -500,42 +268,24 @@ class XmlReader {
 	/** `<name attributes>` or `<name attributes/>` at `open`; answers the position after it. */
 	private openTag(open: number): number {
 		const xml = this.xml;
-		const form = this.lastForm?.form;
-		// An element of the last form read: where the parent already has children, not too deep.
-		if (
-			form !== undefined &&
-			this.hasChildren &&
-			this.depth > 0 &&
-			this.depth + 1 < MAX_DEPTH &&
-			this.partAt(form.parts[0], open)
-		) {
-			const after = this.readForm(form, open);
-			if (after !== -1) {
-				form.misses = 0;
-				return after;
-			}
-		}
 		const last = this.last;
 		let name = last?.next;
 		if (name !== undefined && xml.startsWith(name.openTag, open)) {
 			this.last = name;
-			const end = open + name.openTag.length;
-			this.recordTag(name, false, end);
+			this.recordTag(name, false);
 			this.openElement(name, false);
-			this.startForm(name, open);
-			return end;
+			return open + name.openTag.length;
 		}
 		name = this.name(open + 1);
 		if (last !== undefined) last.next = name;
 		this.last = name;
 		let position = open + 1 + name.text.length;
 		if (xml.charCodeAt(position) === GREATER_THAN) {
-			this.recordTag(name, false, position + 1);
+			this.recordTag(name, false);
 			this.openElement(name, false);
-			this.startForm(name, open);
 			return position + 1;
 		}
-		this.notPlain();
+		this.runStart = -1;
 		position = this.skipAttributes(position);
 		const selfClosing = xml.charCodeAt(position) === SLASH;
 		if (selfClosing) position++;
@@ -547,11 +297,6 @@ class XmlReader {
 	private openElement(name: Name, selfClosing: boolean): void {
 		const depth = this.depth;
 		if (depth >= MAX_DEPTH) throw new XmlSyntaxError('nested too deeply');
-		if (this.formOwner !== undefined) {
-			// Only leaves, one level down, belong to a form.
-			if (selfClosing || depth !== this.formDepth || this.formNames.length === FORM_CHILDREN) this.formOwner = undefined;
-			else this.formNames.push(name);
-		}
 		if (depth === 0) {
 			if (this.rootSeen) throw new XmlSyntaxError('more than one root element');
 			this.rootSeen = true;
@@ -589,7 +334,7 @@ class XmlReader {
 		if (cached !== undefined && cached.text.length === position - start && xml.startsWith(cached.text, start)) {
 			return cached;
 		}
-		const name = new Name(xml.slice(start, position), id);
+		const name = new Name(internalized(xml.slice(start, position)), id);
 		this.names[id] = name;
 		return name;
 	}
@@ -623,31 +368,28 @@ class XmlReader {
 		if (this.depth === 0) throw new XmlSyntaxError('mismatched closing tag');
 		const name = this.open[this.depth - 1];
 		if (xml.startsWith(name.closeTag, open)) {
-			const end = open + name.closeTag.length;
-			this.recordTag(name, true, end);
-			this.closeElement(name, end);
-			return end;
+			this.recordTag(name, true);
+			this.closeElement(name);
+			return open + name.closeTag.length;
 		}
 		// Only white space may come between the name and `>`.
-		this.notPlain();
+		this.runStart = -1;
 		let position = open + 2 + name.text.length;
 		if (!xml.startsWith(name.text, open + 2) || !isSpace(xml.charCodeAt(position))) {
 			throw new XmlSyntaxError('mismatched closing tag');
 		}
 		while (isSpace(xml.charCodeAt(position))) position++;
 		if (xml.charCodeAt(position) !== GREATER_THAN) throw new XmlSyntaxError('mismatched closing tag');
-		this.closeElement(name, position + 1);
+		this.closeElement(name);
 		return position + 1;
 	}
 
-	/** Closes the innermost open element, `name`, whose closing tag ends at `end`. */
-	private closeElement(name: Name, end: number): void {
+	private closeElement(name: Name): void {
 		const depth = this.depth;
 		const open = this.open[depth - 1];
 		if (depth === 0 || (open !== name && open.text !== name.text)) {
 			throw new XmlSyntaxError('mismatched closing tag');
 		}
-		if (this.formOwner !== undefined) this.formClose(depth, end);
 		if (this.hasChildren) this.sink.close();
 		else this.sink.leaf(this.takeText());
 		this.depth = depth - 1;
@@ -660,14 +402,14 @@ class XmlReader {
 	 */
 	private addText(start: number, end: number): boolean {
 		if (this.depth === 0) {
-			this.notPlain();
+			this.runStart = -1;
 			if (!this.isBlank(start, end)) throw new XmlSyntaxError('text outside the root element');
 			return false;
 		}
 		const encoded = this.hasAmpersand(start, end);
 		if (this.hasChildren) {
 			if (encoded) {
-				this.notPlain();
+				this.runStart = -1;
 				if (this.decode(start, end).trim() !== '') throw new XmlSyntaxError('text beside child elements');
 			} else if (!this.isBlank(start, end)) {
 				throw new XmlSyntaxError('text beside child elements');
@@ -676,7 +418,6 @@ class XmlReader {
 			return false;
 		}
 		if (this.runStart !== -1) this.finishRun(start);
-		if (this.formOwner !== undefined) this.formText(start, end, encoded);
 		this.addPiece(encoded ? this.decode(start, end) : this.xml.slice(start, end));
 		return true;
 	}
@@ -765,41 +506,6 @@ class XmlReader {
 	}
 }
 
-/**
- * From this many bytes up, Node gives a Latin-1 decoding as a copy outside the JS heap, while a
- * UTF-8 decoding is built in V8's large-object space, several times slower (node's EXTERN_APEX).
- */
-const EXTERNAL_DECODING = 0xfbee9;
-
-/**
- * The body as text, as `bytes.toString('utf8')` gives it (invalid bytes as U+FFFD). A large body
- * all of ASCII, where UTF-8 and Latin-1 read alike, is decoded as Latin-1: about a third of the
- * cost at 1 MB, the check for bytes above 0x7f included.
- */
-export function bodyText(bytes: Buffer): string {
-	return bytes.length >= EXTERNAL_DECODING && isAsciiOnly(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-}
-
-/** Whether every byte is below 0x80: read four at a time, eight words per test. */
-export function isAsciiOnly(bytes: Uint8Array): boolean {
-	const { byteOffset, byteLength } = bytes;
-	const head = Math.min(byteLength, (4 - (byteOffset & 3)) & 3);
-	let any = 0;
-	for (let index = 0; index < head; index++) any |= bytes[index];
-	if (head === byteLength) return any < 0x80;
-	const words = new Uint32Array(bytes.buffer, byteOffset + head, (byteLength - head) >>> 2);
-	const unrolled = words.length & ~7;
-	let word = 0;
-	for (; word < unrolled; word += 8) {
-		const some =
-			words[word] | words[word + 1] | words[word + 2] | words[word + 3] | words[word + 4] | words[word + 5] | words[word + 6] | words[word + 7];
-		if ((some & 0x80808080) !== 0) return false;
-	}
-	for (; word < words.length; word++) any |= words[word];
-	for (let index = head + words.length * 4; index < byteLength; index++) any |= bytes[index];
-	return (any & 0x80808080) === 0;
-}
-
 /** Builds the element tree. */
 class TreeBuilder implements XmlSink {
 	private readonly stack: XmlElement[] = [];
@@ -819,15 +525,6 @@ class TreeBuilder implements XmlSink {
 
 	close(): void {
 		this.stack.pop();
-	}
-
-	/** The tree is built from every report: no element is taken in one step. */
-	plan(): undefined {
-		return undefined;
-	}
-
-	form(): void {
-		throw new Error('no form was planned');
 	}
 }
 
@@ -862,48 +559,22 @@ type ElementResult = string | IDataObject | ArrayChildren;
  * Which it is shows only when its parent closes, so the children are kept as read until then.
  */
 class ArrayChildren {
+	readonly names: string[] = [];
+	readonly kinds: number[] = [];
 	readonly results: ElementResult[] = [];
-	/** The first child's name and kind; each child's, once one differs from the first. */
-	private firstName = '';
-	private firstKind = 0;
-	private names: string[] | undefined = undefined;
-	private kinds: number[] | undefined = undefined;
-
-	add(name: string, kind: number, result: ElementResult): void {
-		const count = this.results.length;
-		if (count === 0) {
-			this.firstName = name;
-			this.firstKind = kind;
-		} else if (this.names === undefined && (name !== this.firstName || kind !== this.firstKind)) {
-			this.names = new Array<string>(count).fill(this.firstName);
-			this.kinds = new Array<number>(count).fill(this.firstKind);
-		}
-		if (this.names !== undefined) {
-			this.names.push(name);
-			(this.kinds as number[]).push(kind);
-		}
-		this.results.push(result);
-	}
 
 	/** The items, if this element is the field's only one. */
 	items(kind: number): XmlValue[] {
-		const { results } = this;
-		let index = 0;
-		// Objects (records) are items as they stand: then the list itself is the array.
-		while (index < results.length && typeof results[index] === 'object' && !(results[index] instanceof ArrayChildren)) index++;
-		if (index === results.length) return results as XmlValue[];
-		const items: XmlValue[] = new Array(results.length);
-		for (let before = 0; before < index; before++) items[before] = results[before] as XmlValue;
-		for (; index < results.length; index++) items[index] = valueOf(results[index], kind);
+		const items: XmlValue[] = new Array(this.results.length);
+		for (let index = 0; index < items.length; index++) items[index] = valueOf(this.results[index], kind);
 		return items;
 	}
 
 	/** The object, if this element is one of the field's several. */
 	object(): IDataObject {
 		const fields = new Fields();
-		const { names, kinds, results } = this;
-		for (let index = 0; index < results.length; index++) {
-			fields.add(names?.[index] ?? this.firstName, kinds?.[index] ?? this.firstKind, results[index]);
+		for (let index = 0; index < this.names.length; index++) {
+			fields.add(this.names[index], this.kinds[index], this.results[index]);
 		}
 		return fields.object ?? {};
 	}
@@ -911,30 +582,22 @@ class ArrayChildren {
 
 /** A field's text as the JSON form has it: a number field's number, otherwise the text. */
 function scalar(text: string, kind: number): string | number {
-	return (kind & NUMBER) === 0 ? text : scalarIn(text, 0, text.length, kind);
-}
-
-/** `scalar` of the text from `start` to `end` of `source`, copied out only if it stays text. */
-function scalarIn(source: string, start: number, end: number, kind: number): string | number {
-	if ((kind & NUMBER) !== 0) {
-		let from = start;
-		let to = end;
-		while (from < to && isSpace(source.charCodeAt(from))) from++;
-		while (to > from && isSpace(source.charCodeAt(to - 1))) to--;
-		if (isNumberText(source, from, to)) {
-			if (to - from <= 15) {
-				// Digits only (the most common number by far): exact in a double, read here.
-				let value = 0;
-				let position = from;
-				for (let code = source.charCodeAt(position); position < to && code >= 0x30 && code <= 0x39; code = source.charCodeAt(++position)) {
-					value = value * 10 + (code - 0x30);
-				}
-				if (position === to) return value;
-			}
-			return Number(source.slice(from, to));
+	if ((kind & NUMBER) === 0) return text;
+	let start = 0;
+	let end = text.length;
+	while (start < end && isSpace(text.charCodeAt(start))) start++;
+	while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+	if (!isNumberText(text, start, end)) return text;
+	if (end - start <= 15) {
+		// Digits only (the most common number by far): exact in a double, read here.
+		let value = 0;
+		let position = start;
+		for (let code = text.charCodeAt(position); code >= 0x30 && code <= 0x39; code = text.charCodeAt(++position)) {
+			value = value * 10 + (code - 0x30);
 		}
+		if (position === end) return value;
 	}
-	return start === 0 && end === source.length ? source : source.slice(start, end);
+	return Number(start === 0 && end === text.length ? text : text.slice(start, end));
 }
 
 /** Whether `text` from `start` to `end` is a JSON number: `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`. */
@@ -1068,21 +731,6 @@ class Frame {
 	children: ArrayChildren | undefined = undefined;
 }
 
-/** An element of leaves that ItemBuilder takes in one step: its name and kind, its children's. */
-interface FormPlan {
-	name: string;
-	kind: number;
-	children: readonly string[];
-	kinds: readonly number[];
-}
-
-/** The value of a form's child `index`, its text from `bounds` in `source`, typed by `kinds`. */
-function field(source: string, bounds: readonly number[], kinds: readonly number[], index: number): string | number {
-	const start = bounds[2 * index];
-	const end = bounds[2 * index + 1];
-	return start === end ? '' : scalarIn(source, start, end, kinds[index]);
-}
-
 /** Builds the item from the reader's reports: each element's value as it closes. */
 class ItemBuilder implements XmlSink {
 	/** The open elements known to have children; `depth + 1` of them are in use. */
@@ -1100,93 +748,17 @@ class ItemBuilder implements XmlSink {
 
 	constructor(private readonly types: XmlFieldTypes) {}
 
-	/** What `types` says of `name` (`id` the reader's). */
-	private kindOf(name: string, id: number): number {
-		if (this.kindNames[id] === name) return this.kinds[id];
-		const kind = (this.types.numbers.has(name) ? NUMBER : 0) | (this.types.arrays.has(name) ? ARRAY : 0);
-		this.kindNames[id] = name;
-		this.kinds[id] = kind;
-		return kind;
-	}
-
 	open(name: string, id: number): void {
-		const kind = this.kindOf(name, id);
+		let kind = this.kinds[id];
+		if (this.kindNames[id] !== name) {
+			kind = (this.types.numbers.has(name) ? NUMBER : 0) | (this.types.arrays.has(name) ? ARRAY : 0);
+			this.kindNames[id] = name;
+			this.kinds[id] = kind;
+		}
 		if (this.pending) this.openFrame();
 		this.pendingName = name;
 		this.pendingKind = kind;
 		this.pending = true;
-	}
-
-	/**
-	 * An object of leaves, an item of an array field, is taken in one step where each child's value
-	 * is its typed text, set in the order read: no array field among them or the element itself,
-	 * and no name twice.
-	 */
-	plan(name: string, id: number, children: readonly string[], childIds: readonly number[]): FormPlan | undefined {
-		const kind = this.kindOf(name, id);
-		// Only the items of an array: an object elsewhere is read once, or read as fast by its runs.
-		const parent = this.frames[this.depth - 1];
-		if ((kind & ARRAY) !== 0 || parent === undefined || (parent.kind & ARRAY) === 0) return undefined;
-		const kinds: number[] = [];
-		for (let index = 0; index < children.length; index++) {
-			const child = children[index];
-			if (children.indexOf(child) !== index) return undefined;
-			const childKind = this.kindOf(child, childIds[index]);
-			if ((childKind & ARRAY) !== 0) return undefined;
-			kinds.push(childKind);
-		}
-		return { name, kind, children, kinds };
-	}
-
-	form(planned: unknown, source: string, bounds: readonly number[]): void {
-		const plan = planned as FormPlan;
-		if (this.pending) {
-			this.openFrame();
-			this.pending = false;
-		}
-		const { children: c, kinds: k } = plan;
-		const s = source;
-		const b = bounds;
-		let object: IDataObject;
-		// An object literal with computed keys: each key an own field (__proto__ too, as `set` makes
-		// it), in order; several times quicker than adding the fields one by one.
-		switch (c.length) {
-			case 1:
-				object = { [c[0]]: field(s, b, k, 0) };
-				break;
-			case 2:
-				object = { [c[0]]: field(s, b, k, 0), [c[1]]: field(s, b, k, 1) };
-				break;
-			case 3:
-				object = { [c[0]]: field(s, b, k, 0), [c[1]]: field(s, b, k, 1), [c[2]]: field(s, b, k, 2) };
-				break;
-			case 4:
-				object = { [c[0]]: field(s, b, k, 0), [c[1]]: field(s, b, k, 1), [c[2]]: field(s, b, k, 2), [c[3]]: field(s, b, k, 3) };
-				break;
-			case 5:
-				object = {
-					[c[0]]: field(s, b, k, 0),
-					[c[1]]: field(s, b, k, 1),
-					[c[2]]: field(s, b, k, 2),
-					[c[3]]: field(s, b, k, 3),
-					[c[4]]: field(s, b, k, 4),
-				};
-				break;
-			case 6:
-				object = {
-					[c[0]]: field(s, b, k, 0),
-					[c[1]]: field(s, b, k, 1),
-					[c[2]]: field(s, b, k, 2),
-					[c[3]]: field(s, b, k, 3),
-					[c[4]]: field(s, b, k, 4),
-					[c[5]]: field(s, b, k, 5),
-				};
-				break;
-			default:
-				object = {};
-				for (let index = 0; index < c.length; index++) set(object, c[index], field(s, b, k, index));
-		}
-		this.closed(plan.name, plan.kind, object);
 	}
 
 	/** The pending element has a child: it gets a frame to gather its children in. */
@@ -1219,7 +791,10 @@ class ItemBuilder implements XmlSink {
 		}
 		const parent = this.frames[this.depth];
 		if ((parent.kind & ARRAY) !== 0) {
-			(parent.children ??= new ArrayChildren()).add(name, kind, result);
+			const children = (parent.children ??= new ArrayChildren());
+			children.names.push(name);
+			children.kinds.push(kind);
+			children.results.push(result);
 		} else {
 			parent.fields.add(name, kind, result);
 		}
