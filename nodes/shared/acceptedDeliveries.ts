@@ -110,17 +110,20 @@ function newRecord(): ScopeRecord {
 	return { accepted: new Map(), unacknowledged: new Set() };
 }
 
-/** The ids to write: those accepted, but for the ones whose delivery n8n has not acknowledged yet. */
-function acknowledgedIds(record: ScopeRecord): Array<[string, number]> {
-	const { accepted, unacknowledged } = record;
-	const entries = [...accepted];
-	return unacknowledged.size === 0 ? entries : entries.filter(([id]) => !unacknowledged.has(id));
-}
-
-/** Assigns the whole record anew, so that n8n sees the static data changed and saves it. */
+/**
+ * Assigns the whole record anew, so that n8n sees the static data changed and saves it: the ids
+ * accepted, but for those whose delivery n8n has not acknowledged yet.
+ */
 function write(staticData: IDataObject, record: ScopeRecord): void {
-	const entries = acknowledgedIds(record);
-	const written = { ids: entries.map(([id]) => id), acceptedAt: entries.map(([, acceptedAt]) => acceptedAt) };
+	const { accepted, unacknowledged } = record;
+	const ids: string[] = [];
+	const acceptedAtOfIds: number[] = [];
+	for (const [id, acceptedAt] of accepted) {
+		if (unacknowledged.has(id)) continue;
+		ids.push(id);
+		acceptedAtOfIds.push(acceptedAt);
+	}
+	const written: StoredIds = { ids, acceptedAt: acceptedAtOfIds };
 	staticData[STATIC_DATA_KEY] = written;
 	record.lastWritten = fingerprint(written);
 }
