@@ -523,6 +523,68 @@ describe('properties', () => {
 		),
 	}));
 
+	/** Texts a record's field may have: plain, typed, encoded, split, or not well-formed. */
+	const RECORD_TEXTS = ['', 'x', '404', ' 7 ', '0', '007', '-1.5e3', '12345678901234567890', 'p &amp; q', '&#x20;', '<![CDATA[c<d]]>', 'a<!--c-->b', '\n', 'a & b'];
+	/** Ways one record may be written otherwise than the others. */
+	const ODDITIES = ['attribute', 'spaced close tag', 'self-closing', 'missing', 'extra', 'nested', 'comment', 'text', 'reordered'] as const;
+	const recordRun = fc.record({
+		parent: fc.constantFrom('errors', 'data', 'submitted_to'),
+		element: fc.constantFrom('error', 'a', 'item', 'errors'),
+		fields: fc.array(fc.constantFrom('url', 'status_code', 'reason', 'a', 'b', '__proto__', 'errors', 'total_urls'), { minLength: 1, maxLength: 5 }),
+		gap: fc.constantFrom('', '\n', '\n  ', '&#32;'),
+		between: fc.constantFrom('', '\n'),
+		texts: fc.array(fc.constantFrom(...RECORD_TEXTS), { minLength: 1, maxLength: 6 }),
+		picks: fc.array(fc.nat(), { minLength: 100, maxLength: 240 }),
+		oddities: fc.array(fc.tuple(fc.nat(), fc.constantFrom(...ODDITIES)), { maxLength: 3 }),
+	});
+
+	/** The records of a run, written as drawn: all alike but for their texts, and for the oddities. */
+	function writeRun(run: { element: string; fields: string[]; gap: string; texts: string[]; picks: number[]; oddities: Array<[number, (typeof ODDITIES)[number]]> }): string[] {
+		const { element, fields, gap, texts } = run;
+		return run.picks.map((pick, index) => {
+			const children = fields.map((field, at) => ({ field, text: texts[(pick + at) % texts.length], open: `<${field}>`, close: `</${field}>` }));
+			for (const [where, oddity] of run.oddities) {
+				if (where % run.picks.length !== index) continue;
+				const first = children[0];
+				if (oddity === 'attribute') first.open = `<${first.field} x="1">`;
+				if (oddity === 'spaced close tag') first.close = `</${first.field} >`;
+				if (oddity === 'self-closing') Object.assign(first, { open: `<${first.field}/>`, text: '', close: '' });
+				if (oddity === 'missing') children.shift();
+				if (oddity === 'extra') children.push({ field: 'extra', text: '1', open: '<extra>', close: '</extra>' });
+				if (oddity === 'nested') first.text = `<n>${first.text}</n>`;
+				if (oddity === 'comment') first.close += '<!-- c -->';
+				if (oddity === 'text') first.close += 'junk';
+				if (oddity === 'reordered') children.reverse();
+			}
+			return `<${element}>${gap}${children.map((child) => child.open + child.text + child.close).join(gap)}${gap}</${element}>`;
+		});
+	}
+
+	it('reads a long run of records, however their texts vary and whichever one is written otherwise, as it reads them tag by tag', () => {
+		fc.assert(
+			fc.property(recordRun, (run) => {
+				const xml = `<w><${run.parent}>${writeRun(run).join(run.between)}</${run.parent}></w>`;
+				const tagByTag = outcome(() => itemFromTree(parseXml(xml)));
+				expect(outcome(() => toObject(xml))).toEqual(tagByTag);
+			}),
+			{ numRuns: 400 },
+		);
+	});
+
+	it('reads records of two shapes taking turns, and records among other elements, as it reads them tag by tag', () => {
+		fc.assert(
+			fc.property(recordRun, recordRun, fc.array(fc.nat({ max: 2 }), { minLength: 100, maxLength: 240 }), (one, other, turns) => {
+				const ones = writeRun(one);
+				const others = writeRun({ ...other, element: one.element });
+				const body = turns.map((turn, index) => [ones[index % ones.length], others[index % others.length], '<c>1</c>'][turn]).join(one.between);
+				const xml = `<w><${one.parent}>${body}</${one.parent}></w>`;
+				const tagByTag = outcome(() => itemFromTree(parseXml(xml)));
+				expect(outcome(() => toObject(xml))).toEqual(tagByTag);
+			}),
+			{ numRuns: 200 },
+		);
+	});
+
 	it('reads each item of a long array as it reads that item alone, however items repeat', () => {
 		fc.assert(
 			fc.property(fc.array(element, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 60 }), fc.constantFrom('', '\n'), (pool, picks, gap) => {
