@@ -112,8 +112,28 @@ function internalized(text: string): string {
 	return Object.keys({ [text]: true })[0];
 }
 
-/** An element name read, with its tags as written without attributes or spaces. */
+/** An element name's text, and its tags as written without attributes or spaces, interned. */
+class Spelling {
+	readonly openTag: string;
+	readonly closeTag: string;
+
+	constructor(readonly text: string) {
+		this.openTag = internalized(`<${text}>`);
+		this.closeTag = internalized(`</${text}>`);
+	}
+}
+
+/**
+ * Spellings kept from one document to the next, by the same hash as a document's names (interning
+ * costs more than reading a small envelope, whose names are the same every time). A name longer than
+ * SPELLING_LIMIT is not kept; another name with the same hash takes the place.
+ */
+const SPELLINGS: Array<Spelling | undefined> = new Array(NAME_CACHE_SIZE);
+const SPELLING_LIMIT = 64;
+
+/** An element name read in this document. */
 class Name {
+	readonly text: string;
 	readonly openTag: string;
 	readonly closeTag: string;
 	/** The name opened after this one last time: likely the next one again, as envelopes repeat. */
@@ -122,11 +142,12 @@ class Name {
 	record: RecordShape | undefined = undefined;
 
 	constructor(
-		readonly text: string,
+		spelling: Spelling,
 		readonly id: number,
 	) {
-		this.openTag = internalized(`<${text}>`);
-		this.closeTag = internalized(`</${text}>`);
+		this.text = spelling.text;
+		this.openTag = spelling.openTag;
+		this.closeTag = spelling.closeTag;
 	}
 }
 
@@ -161,10 +182,11 @@ class RecordShape {
 	private compiled: RegExp | undefined = undefined;
 
 	/**
-	 * Once the shape has been read often enough for it to pay (compiling costs about as much as
-	 * reading 500 records), one sticky regular expression that matches it: each part of the markup
-	 * escaped, each text `([^<]*)`. A text's group stops at the `<` that must follow it, since every
-	 * part after a text starts with `<`, so nothing is tried twice: matching is linear in the record.
+	 * Once the shape has been read READS_BEFORE_PATTERN times in the document (so that a small body
+	 * never compiles one), one sticky regular expression that matches it: each part of the markup
+	 * escaped, each text `[^<]*`, then optionally the element's open tag again. A text stops at the
+	 * `<` that must follow it, since every part after a text starts with `<`, so nothing is tried
+	 * twice: matching is linear in the record. V8 keeps what it compiled for the same source.
 	 */
 	pattern(): RegExp | undefined {
 		if (this.compiled !== undefined || ++this.reads < READS_BEFORE_PATTERN) return this.compiled;
@@ -449,11 +471,15 @@ class XmlReader {
 			hash = (hash * 31 + code) | 0;
 		}
 		const id = (hash ^ (position - start)) & (NAME_CACHE_SIZE - 1);
+		const length = position - start;
 		const cached = this.names[id];
-		if (cached !== undefined && cached.text.length === position - start && xml.startsWith(cached.text, start)) {
-			return cached;
+		if (cached !== undefined && cached.text.length === length && xml.startsWith(cached.text, start)) return cached;
+		let spelling = SPELLINGS[id];
+		if (spelling === undefined || spelling.text.length !== length || !xml.startsWith(spelling.text, start)) {
+			spelling = new Spelling(internalized(xml.slice(start, position)));
+			if (length <= SPELLING_LIMIT) SPELLINGS[id] = spelling;
 		}
-		const name = new Name(internalized(xml.slice(start, position)), id);
+		const name = new Name(spelling, id);
 		this.names[id] = name;
 		return name;
 	}
@@ -930,6 +956,13 @@ function typed(texts: readonly string[], kinds: readonly number[], index: number
 	return kinds[index] === 0 ? text : scalar(text, kinds[index]);
 }
 
+/** What a set of field types says of the names last looked up, by the reader's id for each. */
+interface KindCache {
+	names: Array<string | undefined>;
+	kinds: Uint8Array;
+}
+const KIND_CACHES = new WeakMap<XmlFieldTypes, KindCache>();
+
 /** Builds the item from the reader's reports: each element's value as it closes. */
 class ItemBuilder implements XmlSink {
 	/** The open elements known to have children; `depth + 1` of them are in use. */
@@ -939,16 +972,22 @@ class ItemBuilder implements XmlSink {
 	private pendingName = '';
 	private pendingKind = 0;
 	private pending = false;
-	/** What `types` says of each name, by the reader's id for it. */
-	private readonly kindNames: Array<string | undefined> = new Array(NAME_CACHE_SIZE);
-	private readonly kinds = new Uint8Array(NAME_CACHE_SIZE);
+	/** What `types` says of each name, by the reader's id for it (kept for the next document). */
+	private readonly kinds: KindCache;
 	/** The root's result, once it has closed. */
 	result: ElementResult = '';
 	/** The shape a record was last reported in, and the kinds of its fields if it is read at once. */
 	private shape: RecordShape | undefined = undefined;
 	private fieldKinds: number[] | undefined = undefined;
 
-	constructor(private readonly types: XmlFieldTypes) {}
+	constructor(private readonly types: XmlFieldTypes) {
+		let kinds = KIND_CACHES.get(types);
+		if (kinds === undefined) {
+			kinds = { names: new Array(NAME_CACHE_SIZE), kinds: new Uint8Array(NAME_CACHE_SIZE) };
+			KIND_CACHES.set(types, kinds);
+		}
+		this.kinds = kinds;
+	}
 
 	open(name: string, id: number): void {
 		const kind = this.kindOf(name, id);
@@ -959,10 +998,11 @@ class ItemBuilder implements XmlSink {
 	}
 
 	private kindOf(name: string, id: number): number {
-		if (this.kindNames[id] === name) return this.kinds[id];
+		const cache = this.kinds;
+		if (cache.names[id] === name) return cache.kinds[id];
 		const kind = (this.types.numbers.has(name) ? NUMBER : 0) | (this.types.arrays.has(name) ? ARRAY : 0);
-		this.kindNames[id] = name;
-		this.kinds[id] = kind;
+		cache.names[id] = name;
+		cache.kinds[id] = kind;
 		return kind;
 	}
 

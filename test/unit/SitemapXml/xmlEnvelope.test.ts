@@ -178,6 +178,20 @@ describe('xmlToObject', () => {
 		});
 	});
 
+	it('reads an envelope the same after documents of many other names, long ones included (names are kept from one document to the next)', () => {
+		const before = toObject(DOCS_EXAMPLE);
+		const long = `n${'x'.repeat(100)}`;
+		for (let index = 0; index < 2000; index++) {
+			const name = `f${index.toString(36)}`;
+			expect(toObject(`<w><${name}>${index}</${name}><${long}>${index}</${long}><total_urls>${index}</total_urls></w>`)).toEqual({
+				[name]: String(index),
+				[long]: String(index),
+				total_urls: index,
+			});
+		}
+		expect(toObject(DOCS_EXAMPLE)).toEqual(before);
+	});
+
 	it('makes an element named __proto__ an own field, as JSON.parse does, and leaves the prototype alone', () => {
 		const fromXml = toObject('<w><event>sitemap.generated</event><__proto__><id>whk_x</id></__proto__></w>');
 		const fromJson = JSON.parse('{"event":"sitemap.generated","__proto__":{"id":"whk_x"}}') as object;
