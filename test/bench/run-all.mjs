@@ -82,6 +82,7 @@ if (!existsSync(endToEnd)) {
 
 waitForNoN8n();
 const micro = run('webhook() microbenchmark: the built package in-process, against the bare HMAC-SHA256', ['test/bench/node-webhook.bench.mjs']);
+run("Sitemap.xml's XML reader: the body shapes a long-running n8n reads one after another", ['test/bench/xml-reader.bench.mjs']);
 // The package was just built: the end-to-end benchmark packs it without building again.
 const measured = run('End-to-end on a real n8n: deliveries per second over HTTP', [endToEnd], { N8N_E2E_SKIP_BUILD: '1' });
 process.stdout.write(summary(micro, measured));
