@@ -318,6 +318,23 @@ describe('parseXml', () => {
 			expect(elapsed).toBeLessThan(2000);
 		});
 
+		it('reads 2 MB of records whose markup changes every 65 records (a new pattern each time) in well under a second', () => {
+			const runs: string[] = [];
+			for (let length = 0, size = 0; size < TWO_MB; length = (length + 37) % 600) {
+				const gap = ' '.repeat(length);
+				const run = `<error>${gap}<url>u</url>${gap}<status_code>1</status_code>${gap}<reason>r</reason>${gap}</error>`.repeat(65);
+				runs.push(run);
+				size += run.length;
+			}
+			const xml = `<w><errors>${runs.join('')}</errors></w>`;
+			const started = performance.now();
+			const object = toObject(xml);
+			const elapsed = performance.now() - started;
+			expect((object.errors as unknown[]).length).toBe(runs.length * 65);
+			expect((object.errors as unknown[])[64]).toEqual({ url: 'u', status_code: 1, reason: 'r' });
+			expect(elapsed).toBeLessThan(2000);
+		});
+
 		it.each<[string, string]>([
 			['one 2 MB text of entities', `<w><a>${'&amp;&#x41;x'.repeat(TWO_MB / 12)}</a></w>`],
 			['2 MB of text broken by comments', `<w><a>${'x<!---->'.repeat(TWO_MB / 8)}</a></w>`],
