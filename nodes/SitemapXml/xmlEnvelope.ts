@@ -38,10 +38,12 @@ interface XmlSink {
 	/** The innermost open element closed after its child elements. */
 	close(): void;
 	/**
-	 * The innermost open element (just opened) had the leaf children `shape` names, with these
-	 * texts, decoded, and closed: what `open` and `leaf` for each child, then `close`, would report.
+	 * The innermost open element (just opened) had the leaf children `shape` names, with the first
+	 * of these texts, decoded, and closed; then `count - 1` more of the same element followed, each
+	 * with the next texts. What `open` and `leaf` for each child, then `close`, for the first, and
+	 * the same after `open` of the element for each other, would report.
 	 */
-	record(shape: RecordShape, texts: readonly string[]): void;
+	records(shape: RecordShape, texts: readonly string[], count: number): void;
 }
 
 const LESS_THAN = 0x3c;
@@ -207,14 +209,19 @@ class RecordShape {
 		for (const part of this.markup) length += part.length;
 		if (length > PATTERN_MARKUP_LIMIT) return undefined;
 		const escape = (part: string) => part.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-		// Then, if the element is written again next (after white space, if any), its open tag.
-		this.compiled = new RegExp(`${this.markup.map(escape).join('[^<]*')}(?:[\\t\\n\\r ]*${escape(this.element.openTag)})?`, 'y');
+		// The record, then up to RECORDS_PER_MATCH - 1 more of the same element written the same way,
+		// then, if the element is written again next, its open tag (white space may come before each).
+		const record = this.markup.map(escape).join('[^<]*');
+		const next = `[\\t\\n\\r ]*${escape(this.element.openTag)}`;
+		this.compiled = new RegExp(`${record}(?:${next}${record}){0,${RECORDS_PER_MATCH - 1}}(?:${next})?`, 'y');
 		return this.compiled;
 	}
 }
 
 /** How many records of one shape are read by comparing its parts, before its pattern is compiled. */
 const READS_BEFORE_PATTERN = 64;
+/** How many records one match of a pattern reads at most. */
+const RECORDS_PER_MATCH = 64;
 /** A shape whose markup is longer than this is never compiled. */
 const PATTERN_MARKUP_LIMIT = 2048;
 /** How many times per document indexOf() may search past a position before startsWith() is used. */
@@ -392,16 +399,28 @@ class XmlReader {
 			pattern.lastIndex = start;
 			if (!pattern.test(xml)) return -1;
 			const end = pattern.lastIndex;
+			const { openTag } = shape.element;
 			// The match ends in the element's close tag `</name>`, or in the next one's open tag `<name>`.
-			this.nextOpened = xml.charCodeAt(end - shape.element.openTag.length) === LESS_THAN;
+			this.nextOpened = xml.charCodeAt(end - openTag.length) === LESS_THAN;
 			const encoded = this.hasAmpersand(start, end);
-			position += markup[0].length;
-			for (let index = 1; index < markup.length; index++) {
-				const textEnd = xml.indexOf('<', position);
-				texts[index - 1] = encoded && this.hasAmpersand(position, textEnd) ? this.decode(position, textEnd) : xml.slice(position, textEnd);
-				position = textEnd + markup[index].length;
+			const fields = markup.length - 1;
+			let count = 0;
+			for (;;) {
+				position += markup[0].length;
+				for (let index = 1; index <= fields; index++) {
+					const textEnd = xml.indexOf('<', position);
+					texts[count * fields + index - 1] =
+						encoded && this.hasAmpersand(position, textEnd) ? this.decode(position, textEnd) : xml.slice(position, textEnd);
+					position = textEnd + markup[index].length;
+				}
+				count++;
+				if (position === end) break;
+				// White space, then the next one's open tag: of a record read in this match, or the last.
+				const next = xml.indexOf('<', position);
+				if (this.nextOpened && next === end - openTag.length) break;
+				position = next + openTag.length;
 			}
-			this.closeRecord(shape, texts);
+			this.closeRecords(shape, texts, count);
 			return end;
 		}
 		if (!this.isAt(markup[0], start)) return -1;
@@ -420,12 +439,12 @@ class XmlReader {
 			position = end + part.length;
 		}
 		this.nextOpened = false;
-		this.closeRecord(shape, texts);
+		this.closeRecords(shape, texts, 1);
 		return position;
 	}
 
-	private closeRecord(shape: RecordShape, texts: readonly string[]): void {
-		this.sink.record(shape, texts);
+	private closeRecords(shape: RecordShape, texts: readonly string[], count: number): void {
+		this.sink.records(shape, texts, count);
 		this.depth--;
 		this.hasChildren = true;
 		this.shapeOf = -1;
@@ -691,12 +710,16 @@ class TreeBuilder implements XmlSink {
 		this.stack.pop();
 	}
 
-	record(shape: RecordShape, texts: readonly string[]): void {
-		for (let index = 0; index < shape.names.length; index++) {
-			this.open(shape.names[index]);
-			this.leaf(texts[index]);
+	records(shape: RecordShape, texts: readonly string[], count: number): void {
+		const fields = shape.names.length;
+		for (let record = 0; record < count; record++) {
+			if (record > 0) this.open(shape.element.text);
+			for (let index = 0; index < fields; index++) {
+				this.open(shape.names[index]);
+				this.leaf(texts[record * fields + index]);
+			}
+			this.close();
 		}
-		this.close();
 	}
 }
 
@@ -932,39 +955,40 @@ class Frame {
 }
 
 /**
- * A record's object: each text, typed, as the field of the same index. Up to four fields it is
+ * A record's object: each of its texts (from `texts[first]` on), typed, as the field of the same
+ * index. Up to four fields it is
  * written as one literal, which V8 builds several times faster than adding the fields one by one.
  */
-function recordObject(names: readonly string[], kinds: readonly number[], texts: readonly string[]): IDataObject {
+function recordObject(names: readonly string[], kinds: readonly number[], texts: readonly string[], first: number): IDataObject {
 	switch (names.length) {
 		case 1:
-			return { [names[0]]: typed(texts, kinds, 0) };
+			return { [names[0]]: typed(texts, first, kinds, 0) };
 		case 2:
-			return { [names[0]]: typed(texts, kinds, 0), [names[1]]: typed(texts, kinds, 1) };
+			return { [names[0]]: typed(texts, first, kinds, 0), [names[1]]: typed(texts, first, kinds, 1) };
 		case 3:
 			return {
-				[names[0]]: typed(texts, kinds, 0),
-				[names[1]]: typed(texts, kinds, 1),
-				[names[2]]: typed(texts, kinds, 2),
+				[names[0]]: typed(texts, first, kinds, 0),
+				[names[1]]: typed(texts, first, kinds, 1),
+				[names[2]]: typed(texts, first, kinds, 2),
 			};
 		case 4:
 			return {
-				[names[0]]: typed(texts, kinds, 0),
-				[names[1]]: typed(texts, kinds, 1),
-				[names[2]]: typed(texts, kinds, 2),
-				[names[3]]: typed(texts, kinds, 3),
+				[names[0]]: typed(texts, first, kinds, 0),
+				[names[1]]: typed(texts, first, kinds, 1),
+				[names[2]]: typed(texts, first, kinds, 2),
+				[names[3]]: typed(texts, first, kinds, 3),
 			};
 		default: {
 			const object: IDataObject = {};
-			for (let index = 0; index < names.length; index++) object[names[index]] = typed(texts, kinds, index);
+			for (let index = 0; index < names.length; index++) object[names[index]] = typed(texts, first, kinds, index);
 			return object;
 		}
 	}
 }
 
-/** The text of field `index` of a record, typed. */
-function typed(texts: readonly string[], kinds: readonly number[], index: number): string | number {
-	const text = texts[index];
+/** The text of field `index` of the record whose texts start at `first`, typed. */
+function typed(texts: readonly string[], first: number, kinds: readonly number[], index: number): string | number {
+	const text = texts[first + index];
 	return kinds[index] === 0 ? text : scalar(text, kinds[index]);
 }
 
@@ -1018,18 +1042,26 @@ class ItemBuilder implements XmlSink {
 		return kind;
 	}
 
-	record(shape: RecordShape, texts: readonly string[]): void {
+	records(shape: RecordShape, texts: readonly string[], count: number): void {
 		if (shape !== this.shape) this.learn(shape);
-		if (this.fieldKinds !== undefined && (this.pendingKind & ARRAY) === 0) {
+		const { names, ids } = shape;
+		const fields = names.length;
+		const kinds = this.fieldKinds;
+		if (kinds !== undefined && (this.pendingKind & ARRAY) === 0) {
+			const name = this.pendingName;
+			const kind = this.pendingKind;
 			this.pending = false;
-			this.closed(this.pendingName, this.pendingKind, recordObject(shape.names, this.fieldKinds, texts));
+			for (let record = 0; record < count; record++) this.closed(name, kind, recordObject(names, kinds, texts, record * fields));
 			return;
 		}
-		for (let index = 0; index < shape.names.length; index++) {
-			this.open(shape.names[index], shape.ids[index]);
-			this.leaf(texts[index]);
+		for (let record = 0; record < count; record++) {
+			if (record > 0) this.open(shape.element.text, shape.element.id);
+			for (let index = 0; index < fields; index++) {
+				this.open(names[index], ids[index]);
+				this.leaf(texts[record * fields + index]);
+			}
+			this.close();
 		}
-		this.close();
 	}
 
 	/** What `types` says of the shape's children, if each is a field of its own and none an array. */

@@ -565,7 +565,7 @@ describe('properties', () => {
 		gap: fc.constantFrom('', '\n', '\n  ', '&#32;'),
 		between: fc.constantFrom('', '\n'),
 		texts: fc.array(fc.constantFrom(...RECORD_TEXTS), { minLength: 1, maxLength: 6 }),
-		picks: fc.array(fc.nat(), { minLength: 100, maxLength: 240 }),
+		picks: fc.array(fc.nat(), { minLength: 150, maxLength: 400, size: 'max' }),
 		oddities: fc.array(fc.tuple(fc.nat(), fc.constantFrom(...ODDITIES)), { maxLength: 3 }),
 	});
 
@@ -604,7 +604,7 @@ describe('properties', () => {
 
 	it('reads records of two shapes taking turns, and records among other elements, as it reads them tag by tag', () => {
 		fc.assert(
-			fc.property(recordRun, recordRun, fc.array(fc.nat({ max: 2 }), { minLength: 100, maxLength: 240 }), (one, other, turns) => {
+			fc.property(recordRun, recordRun, fc.array(fc.nat({ max: 2 }), { minLength: 150, maxLength: 400, size: 'max' }), (one, other, turns) => {
 				const ones = writeRun(one);
 				const others = writeRun({ ...other, element: one.element });
 				const body = turns.map((turn, index) => [ones[index % ones.length], others[index % others.length], '<c>1</c>'][turn]).join(one.between);
