@@ -416,7 +416,7 @@ class XmlReader {
 				count++;
 				if (position === end) break;
 				// White space, then the next one's open tag: of a record read in this match, or the last.
-				const next = xml.indexOf('<', position);
+				const next = xml.charCodeAt(position) === LESS_THAN ? position : xml.indexOf('<', position);
 				if (this.nextOpened && next === end - openTag.length) break;
 				position = next + openTag.length;
 			}
