@@ -767,6 +767,12 @@ class ArrayChildren {
 	private kinds: number[] | undefined = undefined;
 
 	add(name: string, kind: number, result: ElementResult): void {
+		this.addObject(name, kind, result);
+		if (this.objects && (typeof result === 'string' || result instanceof ArrayChildren)) this.objects = false;
+	}
+
+	/** `add` for a result known to be an object as it is. */
+	addObject(name: string, kind: number, result: ElementResult): void {
 		const results = this.results;
 		if (this.names !== undefined) {
 			this.names.push(name);
@@ -781,7 +787,6 @@ class ArrayChildren {
 			this.kinds.push(kind);
 		}
 		results.push(result);
-		if (this.objects && (typeof result === 'string' || result instanceof ArrayChildren)) this.objects = false;
 	}
 
 	/** The items, if this element is the field's only one. */
@@ -1051,6 +1056,13 @@ class ItemBuilder implements XmlSink {
 			const name = this.pendingName;
 			const kind = this.pendingKind;
 			this.pending = false;
+			const parent = this.depth >= 0 ? this.frames[this.depth] : undefined;
+			if (parent !== undefined && (parent.kind & ARRAY) !== 0) {
+				// Items of an array field, the common case: added as they are.
+				const children = (parent.children ??= new ArrayChildren());
+				for (let record = 0; record < count; record++) children.addObject(name, kind, recordObject(names, kinds, texts, record * fields));
+				return;
+			}
 			for (let record = 0; record < count; record++) this.closed(name, kind, recordObject(names, kinds, texts, record * fields));
 			return;
 		}
