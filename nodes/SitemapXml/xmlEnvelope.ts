@@ -10,10 +10,11 @@ import type { IDataObject } from 'n8n-workflow';
  * unknown entities, mismatched or unclosed tags, text beside child elements, more than one
  * root, and nesting deeper than MAX_DEPTH.
  *
- * One pass over the text, without recursion and without regular expressions over the body: the
- * reader reports each element as it opens and closes, and `xmlToObject` builds the item from those
- * reports as it goes, so no element tree is built for a delivery. A record (an element whose
- * children are all leaves) written as the one before it is read in one step (see RecordShape).
+ * One pass over the text, without recursion: the reader reports each element as it opens and
+ * closes, and `xmlToObject` builds the item from those reports as it goes, so no element tree is
+ * built for a delivery. A record (an element whose children are all leaves) written as the one
+ * before it is read in one step (see RecordShape); its pattern is the only regular expression run
+ * over the body, and it reads in time linear in what it reads.
  */
 
 export interface XmlElement {
@@ -198,10 +199,12 @@ class RecordShape {
 
 	/**
 	 * Once the shape has been read READS_BEFORE_PATTERN times in the document (so that a small body
-	 * never compiles one), one sticky regular expression that matches it: each part of the markup
-	 * escaped, each text `[^<]*`, then optionally the element's open tag again. A text stops at the
-	 * `<` that must follow it, since every part after a text starts with `<`, so nothing is tried
-	 * twice: matching is linear in the record. V8 keeps what it compiled for the same source.
+	 * never compiles one), one sticky regular expression that matches it and up to
+	 * RECORDS_PER_MATCH - 1 more of the same element written the same way: each part of the markup
+	 * escaped, each text `[^<]*`. A text stops at the `<` that must follow it (every part after a
+	 * text starts with `<`), so where a record differs, the match gives up that record after one
+	 * pass over it and ends with the record before, which its optional end always accepts: linear in
+	 * what it reads. V8 keeps what it compiled for the same source.
 	 */
 	pattern(): RegExp | undefined {
 		if (this.compiled !== undefined || ++this.reads < READS_BEFORE_PATTERN) return this.compiled;
