@@ -714,15 +714,21 @@ class TreeBuilder implements XmlSink {
 	}
 
 	records(shape: RecordShape, texts: readonly string[], count: number): void {
-		const fields = shape.names.length;
-		for (let record = 0; record < count; record++) {
-			if (record > 0) this.open(shape.element.text);
-			for (let index = 0; index < fields; index++) {
-				this.open(shape.names[index]);
-				this.leaf(texts[record * fields + index]);
-			}
-			this.close();
+		reportTagByTag(this, shape, texts, count);
+	}
+}
+
+/** What `records` reports, told to `sink` as `open`, `leaf` and `close` of each element. */
+function reportTagByTag(sink: XmlSink, shape: RecordShape, texts: readonly string[], count: number): void {
+	const { names, ids, element } = shape;
+	const fields = names.length;
+	for (let record = 0; record < count; record++) {
+		if (record > 0) sink.open(element.text, element.id);
+		for (let index = 0; index < fields; index++) {
+			sink.open(names[index], ids[index]);
+			sink.leaf(texts[record * fields + index]);
 		}
+		sink.close();
 	}
 }
 
@@ -964,8 +970,8 @@ class Frame {
 
 /**
  * A record's object: each of its texts (from `texts[first]` on), typed, as the field of the same
- * index. Up to four fields it is
- * written as one literal, which V8 builds several times faster than adding the fields one by one.
+ * index. Up to four fields it is written as one literal, which V8 builds several times faster than
+ * adding the fields one by one.
  */
 function recordObject(names: readonly string[], kinds: readonly number[], texts: readonly string[], first: number): IDataObject {
 	switch (names.length) {
@@ -1052,7 +1058,7 @@ class ItemBuilder implements XmlSink {
 
 	records(shape: RecordShape, texts: readonly string[], count: number): void {
 		if (shape !== this.shape) this.learn(shape);
-		const { names, ids } = shape;
+		const { names } = shape;
 		const fields = names.length;
 		const kinds = this.fieldKinds;
 		if (kinds !== undefined && (this.pendingKind & ARRAY) === 0) {
@@ -1069,14 +1075,7 @@ class ItemBuilder implements XmlSink {
 			for (let record = 0; record < count; record++) this.closed(name, kind, recordObject(names, kinds, texts, record * fields));
 			return;
 		}
-		for (let record = 0; record < count; record++) {
-			if (record > 0) this.open(shape.element.text, shape.element.id);
-			for (let index = 0; index < fields; index++) {
-				this.open(names[index], ids[index]);
-				this.leaf(texts[record * fields + index]);
-			}
-			this.close();
-		}
+		reportTagByTag(this, shape, texts, count);
 	}
 
 	/** What `types` says of the shape's children, if each is a field of its own and none an array. */
