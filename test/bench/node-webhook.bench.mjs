@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 
 import { Bench } from 'tinybench';
 
+import { crawlErrorBody } from './xml-bodies.mjs';
+
 const require = createRequire(import.meta.url);
 // The one provider list and the one signer, as `npm run bench` compiles them (with the benchmark's
 // TypeScript, into .dev-build/); the list loads the built package from dist/.
@@ -84,11 +86,7 @@ function jsonBody(trigger, size) {
 	return Buffer.from(JSON.stringify(trigger.envelope(Array.from({ length: count }, () => record))));
 }
 
-function xmlBody(size) {
-	const record = '<error><url>https://example.com/some/page</url><status_code>404</status_code><reason>Not Found</reason></error>';
-	const count = Math.max(1, Math.round(size / record.length));
-	return Buffer.from(`<webhook><id>whk_bench</id><event>crawl.error</event><timestamp>2025-01-15T08:32:14Z</timestamp><data><errors>${record.repeat(count)}</errors></data></webhook>`);
-}
+const xmlBody = (size) => crawlErrorBody(size);
 
 function context(trigger, body, headers, staticData) {
 	// n8n has already parsed a JSON body into req.body before webhook() runs (not counted here).

@@ -10,27 +10,24 @@ import { join } from 'node:path';
 
 import { Bench } from 'tinybench';
 
+import { crawlErrorBody } from './xml-bodies.mjs';
+
 const require = createRequire(import.meta.url);
 const { xmlToObject } = require('../../dist/nodes/SitemapXml/xmlEnvelope.js');
 const { SITEMAP_XML_FIELD_TYPES } = require('../../dist/nodes/SitemapXml/SitemapXmlProvider.js');
 
 const samples = join(import.meta.dirname, '../../nodes/SitemapXml/samples');
-const compact = '<error><url>https://example.com/some/page</url><status_code>404</status_code><reason>Not Found</reason></error>';
 const indented =
 	'\n  <error>\n    <url>https://example.com/a?x=1&amp;y=2</url>\n    <status_code>500</status_code>\n    <reason>Server &lt;Error&gt;</reason>\n  </error>';
-const list = (record, bytes) =>
-	Buffer.from(
-		`<webhook><id>whk_bench</id><event>crawl.error</event><timestamp>2025-01-15T08:32:14Z</timestamp><data><errors>${record.repeat(Math.max(1, Math.round(bytes / record.length)))}</errors></data></webhook>`,
-	);
 
 const shapes = [
 	...readdirSync(samples)
 		.filter((file) => file.endsWith('.xml'))
 		.sort()
 		.map((file) => ({ name: `sample ${file}`, body: readFileSync(join(samples, file)) })),
-	{ name: 'list of 9 records', body: list(compact, 1000) },
-	{ name: 'list of records, 64 KB', body: list(compact, 65536) },
-	{ name: 'list of indented records with entities, 64 KB', body: list(indented, 65536) },
+	{ name: 'list of 9 records', body: crawlErrorBody(1000) },
+	{ name: 'list of records, 64 KB', body: crawlErrorBody(65536) },
+	{ name: 'list of indented records with entities, 64 KB', body: crawlErrorBody(65536, indented) },
 ];
 const read = (body) => xmlToObject(body.toString('utf8'), SITEMAP_XML_FIELD_TYPES);
 
