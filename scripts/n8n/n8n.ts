@@ -172,6 +172,9 @@ export function packPackage(): Promise<PackedPackage> {
 			await run('npm', ['run', 'build'], { cwd: REPO_ROOT, timeoutMs: 10 * 60_000 });
 		}
 		const destination = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-pack-'));
+		// The tarball lives as long as the process that packed it: the end-to-end global setup hands
+		// it to the suites' processes, which all end before Jest does.
+		process.on('exit', () => fs.rmSync(destination, { recursive: true, force: true }));
 		// --ignore-scripts: `prepack` is the publish guard, for publishing; the build above already ran.
 		const { stdout } = await run(
 			'npm',

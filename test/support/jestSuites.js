@@ -16,7 +16,7 @@ function n8nLine(lines = ['1', '2']) {
 /**
  * `folder`'s suite, named `displayName`, compiled with `tsconfig` (a path from the repository root).
  * `onN8n`: it reuses the end-to-end global setup, which installs n8n (cached) and builds and packs
- * the package once, and its teardown. Anything else given is Jest configuration of its own.
+ * the package once. Anything else given is Jest configuration of its own.
  */
 function suiteConfig({ folder, displayName, tsconfig = 'tsconfig.json', onN8n = false, ...own }) {
 	return {
@@ -30,7 +30,7 @@ function suiteConfig({ folder, displayName, tsconfig = 'tsconfig.json', onN8n = 
 			'^.+\\.ts$': ['ts-jest', tsconfig === 'tsconfig.json' ? { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true } : { tsconfig: `<rootDir>/${tsconfig}` }],
 		},
 		...(onN8n
-			? { globalSetup: '<rootDir>/test/e2e/global-setup.ts', globalTeardown: '<rootDir>/test/e2e/global-teardown.ts' }
+			? { globalSetup: '<rootDir>/test/e2e/global-setup.ts' }
 			: {}),
 		maxWorkers: 1,
 		...own,
