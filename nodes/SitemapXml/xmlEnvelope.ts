@@ -428,7 +428,10 @@ class XmlReader {
 		}
 		if (!this.isAt(markup[0], start)) return -1;
 		// Texts are decoded as they are reached: where a later part differs, the search for `&`
-		// starts again from where it stood, as the element is then read again tag by tag.
+		// starts again from where it stood, as the element is then read again tag by tag. It is
+		// brought up to `start` first, so that what is put back never sends a later record's search
+		// over the rest of the document again (which made records that each differ quadratic).
+		this.hasAmpersand(start, start);
 		const ampersand = this.nextAmpersand;
 		position += markup[0].length;
 		for (let index = 1; index < markup.length; index++) {
