@@ -427,12 +427,11 @@ class XmlReader {
 			return end;
 		}
 		if (!this.isAt(markup[0], start)) return -1;
-		// Texts are decoded as they are reached: where a later part differs, the search for `&`
-		// starts again from where it stood, as the element is then read again tag by tag. It is
-		// brought up to `start` first, so that what is put back never sends a later record's search
-		// over the rest of the document again (which made records that each differ quadratic).
-		this.hasAmpersand(start, start);
-		const ampersand = this.nextAmpersand;
+		// Texts are decoded as they are reached: where a later part differs, the first `&` at or
+		// after `start` is put back, as the element is then read again tag by tag. (Putting back a
+		// position before `start` would send a later record's search over the rest of the document
+		// again: records that each differ would be read in quadratic time.)
+		const ampersand = this.ampersandFrom(start);
 		position += markup[0].length;
 		for (let index = 1; index < markup.length; index++) {
 			const end = xml.indexOf('<', position);
@@ -638,13 +637,21 @@ class XmlReader {
 		return true;
 	}
 
-	/** Whether there is an `&` from `start` to `end`; every search starts past the one before. */
+	/** Whether there is an `&` from `start` to `end`. */
 	private hasAmpersand(start: number, end: number): boolean {
+		return this.ampersandFrom(start) < end;
+	}
+
+	/**
+	 * The first `&` at or after `start` (`xml.length` if there is none), kept in `nextAmpersand`:
+	 * every search starts past the one before.
+	 */
+	private ampersandFrom(start: number): number {
 		if (this.nextAmpersand < start) {
 			const found = this.xml.indexOf('&', start);
 			this.nextAmpersand = found === -1 ? this.xml.length : found;
 		}
-		return this.nextAmpersand < end;
+		return this.nextAmpersand;
 	}
 
 	/**
