@@ -86,8 +86,6 @@ function jsonBody(trigger, size) {
 	return Buffer.from(JSON.stringify(trigger.envelope(Array.from({ length: count }, () => record))));
 }
 
-const xmlBody = (size) => crawlErrorBody(size);
-
 function context(trigger, body, headers, staticData) {
 	// n8n has already parsed a JSON body into req.body before webhook() runs (not counted here).
 	const hostBody = trigger.xml ? undefined : JSON.parse(body.toString('utf8'));
@@ -114,7 +112,7 @@ for (const size of SIZES) {
 	const iterations = size >= 16 * 1024 * 1024 ? 10 : size >= 1024 * 1024 ? 40 : 400;
 	for (const trigger of triggers) {
 		if (trigger.reference) {
-			const body = xmlBody(size);
+			const body = crawlErrorBody(size);
 			const json = Buffer.from(JSON.stringify(sitemapXmlProvider.parseBody(body, {})));
 			const bench = new Bench({ iterations, warmupIterations: Math.ceil(iterations / 10), time: 0 });
 			bench.add('hmac', () => hmacSha256(SECRET, body));
@@ -124,7 +122,7 @@ for (const size of SIZES) {
 			rows.push({ size: body.length, trigger: trigger.name, hmac, webhook: parse, ratio: parse / hmac });
 			continue;
 		}
-		const body = trigger.xml ? xmlBody(size) : trigger.body ? trigger.body(size) : jsonBody(trigger, size);
+		const body = trigger.xml ? crawlErrorBody(size) : trigger.body ? trigger.body(size) : jsonBody(trigger, size);
 		const signature = signatureFor(SECRET, body, { encoding: 'hex', prefix: trigger.prefix });
 		const headers = { [trigger.header]: signature, 'content-type': trigger.xml ? 'application/xml' : 'application/json' };
 		if (trigger.eventHeader) headers[trigger.eventHeader] = trigger.event;
