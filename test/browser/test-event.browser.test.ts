@@ -144,7 +144,8 @@ describe('listening for a test event in the editor, in Chromium', () => {
 			},
 			UI_TIMEOUT,
 		);
-		await expect(listening.isVisible()).resolves.toBe(false);
+		// The item can be drawn a frame before the panel stops listening: wait for both.
+		await listening.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
 		await screenshotForDocs('test-event-received.png');
 		expect(pageErrors.filter((error) => /sitemark|site-webhooks/i.test(error))).toEqual([]);
 	}
