@@ -27,6 +27,8 @@ export const MAX_REMEMBERED_DELIVERIES = 5000;
 const MAX_STORED_ID_LENGTH = 64;
 // Its name from when only providers' delivery ids were kept: records saved then are still read.
 const STATIC_DATA_KEY = 'acceptedDeliveryIds';
+/** Up to this many unacknowledged keys, a save finds each in the list rather than checking every id. */
+const FEW_UNACKNOWLEDGED = 8;
 /** Triggers whose ids this process keeps; the one used longest ago is dropped first. */
 export const MAX_SCOPES_IN_PROCESS = 1000;
 
@@ -56,15 +58,13 @@ const NOTHING_STORED: StoredIds = { ids: [], acceptedAt: [] };
 function read(staticData: IDataObject): StoredIds {
 	const stored = staticData[STATIC_DATA_KEY] as Partial<StoredIds> | null | undefined;
 	// Anything else in the slot (an older shape, a hand edit) is reset rather than trusted.
-	const valid =
-		typeof stored === 'object' &&
-		stored !== null &&
-		Array.isArray(stored.ids) &&
-		Array.isArray(stored.acceptedAt) &&
-		stored.ids.length === stored.acceptedAt.length &&
-		stored.ids.every((id) => typeof id === 'string') &&
-		stored.acceptedAt.every((time) => Number.isFinite(time));
-	return valid ? (stored as StoredIds) : NOTHING_STORED;
+	if (typeof stored !== 'object' || stored === null) return NOTHING_STORED;
+	const { ids, acceptedAt } = stored;
+	if (!Array.isArray(ids) || !Array.isArray(acceptedAt) || ids.length !== acceptedAt.length) return NOTHING_STORED;
+	for (let index = 0; index < ids.length; index++) {
+		if (typeof ids[index] !== 'string' || !Number.isFinite(acceptedAt[index])) return NOTHING_STORED;
+	}
+	return stored as StoredIds;
 }
 
 function storedForm(id: string): string {
@@ -116,12 +116,26 @@ function newRecord(): ScopeRecord {
  */
 function write(staticData: IDataObject, record: ScopeRecord): void {
 	const { accepted, unacknowledged } = record;
-	const ids: string[] = [];
-	const acceptedAtOfIds: number[] = [];
-	for (const [id, acceptedAt] of accepted) {
-		if (unacknowledged.has(id)) continue;
-		ids.push(id);
-		acceptedAtOfIds.push(acceptedAt);
+	let ids = Array.from(accepted.keys());
+	let acceptedAtOfIds = Array.from(accepted.values());
+	if (unacknowledged.size > FEW_UNACKNOWLEDGED) {
+		const all = ids;
+		const allAcceptedAt = acceptedAtOfIds;
+		ids = [];
+		acceptedAtOfIds = [];
+		for (let index = 0; index < all.length; index++) {
+			if (unacknowledged.has(all[index])) continue;
+			ids.push(all[index]);
+			acceptedAtOfIds.push(allAcceptedAt[index]);
+		}
+	} else {
+		// Usually the few unacknowledged are among the newest: each is looked for from the end.
+		for (const id of unacknowledged) {
+			const index = ids.lastIndexOf(id);
+			if (index === -1) continue;
+			ids.splice(index, 1);
+			acceptedAtOfIds.splice(index, 1);
+		}
 	}
 	const written: StoredIds = { ids, acceptedAt: acceptedAtOfIds };
 	staticData[STATIC_DATA_KEY] = written;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import {
@@ -379,6 +380,42 @@ describe('isDuplicateElseRemember', () => {
 			expect(first[KEY]).toEqual({ ids: ['whk_a'], acceptedAt: [T0] });
 			writeAcceptedAgain(second, scope, 'whk_b');
 			expect(second[KEY]).toEqual({ ids: ['whk_a', 'whk_b'], acceptedAt: [T0, T0 + 1] });
+		});
+
+		it('property: every save holds exactly the acknowledged ids, oldest first, however many are in flight and whichever is acknowledged first', () => {
+			fc.assert(
+				fc.property(
+					// Each step accepts a new delivery, or acknowledges or fails the one in flight at a drawn position.
+					fc.array(fc.tuple(fc.constantFrom('accept', 'accept', 'acknowledge', 'fail'), fc.nat()), { maxLength: 60 }),
+					(steps) => {
+						const scope = newScope();
+						const staticData: IDataObject = {};
+						const acknowledged: string[] = [];
+						const inFlight: string[] = [];
+						let next = 0;
+						for (const [step, pick] of steps) {
+							if (step === 'accept' || inFlight.length === 0) {
+								const id = `whk_${next++}`;
+								expect(isDuplicateElseRemember(staticData, id, T0 + next, scope)).toBe(false);
+								inFlight.push(id);
+							} else {
+								const [id] = inFlight.splice(pick % inFlight.length, 1);
+								if (step === 'acknowledge') {
+									writeAcceptedAgain(staticData, scope, id);
+									acknowledged.push(id);
+								} else {
+									forgetAcceptedInProcess(scope, id);
+								}
+							}
+							const written = staticData[KEY] as { ids: string[]; acceptedAt: number[] } | undefined;
+							const expected = [...acknowledged].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+							expect(written?.ids ?? []).toEqual(expected);
+							expect(written?.acceptedAt ?? []).toEqual(expected.map((id) => T0 + Number(id.slice(4)) + 1));
+						}
+					},
+				),
+				{ numRuns: 200 },
+			);
 		});
 
 		it('counts in the process from the moment it is accepted: a copy arriving before the acknowledgement is a duplicate', () => {
