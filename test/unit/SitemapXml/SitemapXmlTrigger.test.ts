@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_REMEMBERED_DELIVERIES, rememberedCount } from '../../../nodes/shared/acceptedDeliveries';
+import { bodyText } from '../../../nodes/SitemapXml/SitemapXmlProvider';
 import { SitemapXmlTrigger } from '../../../nodes/SitemapXml/SitemapXmlTrigger.node';
 import { hmacSha256, signatureFor } from '../../support/signer';
 import { expectRefused } from '../helpers/expectations';
@@ -155,6 +156,64 @@ describe('SitemapXmlTrigger webhook()', () => {
 			});
 			expectStarted(outcome);
 			expect((outcome.items?.[0].data as IDataObject).percent_used).toBe(92.5);
+		});
+
+		describe('a body of 1 MB or more, read as Latin-1 when it is all ASCII', () => {
+			/** A crawl.error delivery of at least `bytes`, its records' texts filled with `text` once each. */
+			const largeCrawlError = (bytes: number, text: string) => {
+				const record = `<error><url>https://example.com/${text}</url><status_code>404</status_code><reason>${text}</reason></error>`;
+				const head = '<webhook><id>whk_large</id><event>crawl.error</event><timestamp>2025-01-15T08:32:14Z</timestamp><data><errors>';
+				const tail = '</errors></data></webhook>';
+				const filler = '<error><url>https://example.com/p</url><status_code>404</status_code><reason>Not Found</reason></error>';
+				const count = Math.ceil((bytes - head.length - tail.length - Buffer.byteLength(record)) / filler.length);
+				return Buffer.from(`${head}${filler.repeat(count)}${record}${tail}`);
+			};
+			const lastError = (outcome: DeliveryOutcome) => {
+				const errors = (outcome.items?.[0].data as IDataObject).errors as IDataObject[];
+				return errors[errors.length - 1];
+			};
+
+			it.each<[string, number]>([
+				['just under the size it starts at', 0xfbee9 - 1],
+				['at the size it starts at', 0xfbee9],
+				['of 1.5 MB', 1.5 * 1024 * 1024],
+			])('gives the text of an all-ASCII body %s as UTF-8 does', (_name, bytes) => {
+				const body = largeCrawlError(bytes, 'plain text');
+				expect(body.length).toBeGreaterThanOrEqual(bytes);
+				expect(bodyText(body)).toBe(body.toString('utf8'));
+			});
+
+			it.each<[string, string]>([
+				['a character of two bytes', 'caf\u00e9'],
+				['a character of four bytes', 'rocket \u{1F680}'],
+				['the two characters Latin-1 makes of the bytes of "é" in UTF-8', '\u00c3\u00a9'],
+			])('reads a body with %s as UTF-8', async (_name, text) => {
+				const body = largeCrawlError(0xfbee9, text);
+				expect(bodyText(body)).toBe(body.toString('utf8'));
+				const outcome = await signed(body);
+				expectStarted(outcome);
+				expect(lastError(outcome)).toEqual({ url: `https://example.com/${text}`, status_code: 404, reason: text });
+			});
+
+			it('reads bytes that are not UTF-8 as UTF-8 does, each as U+FFFD', () => {
+				const ascii = largeCrawlError(0xfbee9, 'x');
+				const body = Buffer.concat([ascii.subarray(0, 200), Buffer.from([0xff, 0x80, 0xc3]), ascii.subarray(200)]);
+				expect(bodyText(body)).toBe(body.toString('utf8'));
+				expect(bodyText(body)).toContain('\ufffd');
+			});
+
+			it('starts the workflow with the same item as the body in JSON', async () => {
+				const xml = largeCrawlError(1024 * 1024, 'plain text');
+				const outcome = await signed(xml);
+				expectStarted(outcome);
+				const errors = (outcome.items?.[0].data as IDataObject).errors as IDataObject[];
+				expect(errors[0]).toEqual({ url: 'https://example.com/p', status_code: 404, reason: 'Not Found' });
+				expect(lastError(outcome)).toEqual({ url: 'https://example.com/plain text', status_code: 404, reason: 'plain text' });
+				const json = Buffer.from(JSON.stringify({ ...outcome.items?.[0], id: 'whk_large_json' }));
+				const fromJson = await signed(json);
+				expectStarted(fromJson);
+				expect({ ...fromJson.items?.[0], id: 'whk_large' }).toEqual(outcome.items?.[0]);
+			});
 		});
 
 		it.each<[string, string]>([
