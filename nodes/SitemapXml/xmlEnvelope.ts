@@ -834,8 +834,10 @@ function scalar(text: string, kind: number): string | number {
 	if (length >= 1 && length <= 15) {
 		let value = 0;
 		let position = 0;
-		for (let code = text.charCodeAt(0); code >= 0x30 && code <= 0x39; code = text.charCodeAt(++position)) {
-			value = value * 10 + (code - 0x30);
+		for (; position < length; position++) {
+			const digit = text.charCodeAt(position) - 0x30;
+			if (digit < 0 || digit > 9) break;
+			value = value * 10 + digit;
 		}
 		if (position === length && (length === 1 || text.charCodeAt(0) !== 0x30)) return value;
 	}
