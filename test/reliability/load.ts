@@ -34,11 +34,16 @@ export function newAgent(maxSockets: number): http.Agent {
 	return new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
 }
 
-/** One POST; never throws: a missing response is an `error`. */
+/**
+ * One POST; never throws: a missing response is an `error`. With `answerFromHeadersMs`, the headers
+ * go first and the body only if no answer has come within that time: a server that decides from
+ * the headers alone (n8n's payload limit, from content-length) answers and closes, and an answer
+ * that arrives while the client is still writing a large body can otherwise be lost to EPIPE.
+ */
 export function post(
 	url: string,
 	delivery: Pick<Delivery, 'body' | 'headers'>,
-	{ agent, timeoutMs = 60_000 }: { agent?: http.Agent; timeoutMs?: number } = {},
+	{ agent, timeoutMs = 60_000, answerFromHeadersMs }: { agent?: http.Agent; timeoutMs?: number; answerFromHeadersMs?: number } = {},
 ): Promise<{ status?: number; error?: string; ms: number; text?: string }> {
 	const started = performance.now();
 	return new Promise((resolve) => {
@@ -74,7 +79,21 @@ export function post(
 		request.on('error', (error: NodeJS.ErrnoException) =>
 			finish(answered !== undefined ? { status: answered } : { error: error.code ?? error.message }),
 		);
-		request.end(delivery.body);
+		if (answerFromHeadersMs === undefined) {
+			request.end(delivery.body);
+			return;
+		}
+		request.flushHeaders();
+		const sendBody = setTimeout(() => {
+			if (answered === undefined && !settled) request.end(delivery.body);
+		}, answerFromHeadersMs);
+		request.on('response', (response) =>
+			response.on('close', () => {
+				// Answered from the headers: the body is not sent, and the connection is closed.
+				clearTimeout(sendBody);
+				if (!request.writableEnded) request.destroy();
+			}),
+		);
 	});
 }
 
