@@ -6,9 +6,10 @@
 //
 // The microbenchmark runs BENCH_MICRO_RUNS times (5), each in a process of its own, on the Node.js
 // running this script and on the one n8n 2.x runs on (installed as for the end-to-end benchmark;
-// BENCH_MICRO_NODE24=0 skips it; BENCH_MICRO_ONLY=1 skips the end-to-end benchmark). One process's figures for the same code differ by up to about 1.7×
-// from the next one's (how V8 compiles and collects in that process), so each row is reported as
-// the median over the processes, with every run's figure beside it.
+// BENCH_MICRO_NODE24=0 skips it; BENCH_MICRO_ONLY=1 skips the end-to-end benchmark). One process's
+// figures for the same code can differ by up to about 1.7× from the next one's (BENCHMARKS.md, "One
+// process against the next"), so each row is reported as the median over the processes, with every
+// run's figure beside it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,27 +34,15 @@ function waitForNoN8n() {
 	}
 }
 
-/** Runs one benchmark, passing its output on; answers its stdout. */
-function run(title, args, env = {}) {
-	process.stdout.write(`\n## ${title}\n\n`);
-	const result = spawnSync(process.execPath, args, {
-		cwd: root,
-		stdio: ['inherit', 'pipe', 'inherit'],
-		env: { ...process.env, ...env },
-		encoding: 'utf8',
-		maxBuffer: 64 * 1024 * 1024,
-	});
-	process.stdout.write(result.stdout ?? '');
-	if (result.status !== 0) process.exit(result.status ?? 1);
-	return result.stdout ?? '';
-}
-
-/** Runs `args` with `nodeBin` and answers its stdout, printing nothing (stderr is passed on). */
-function capture(nodeBin, args) {
+/**
+ * Runs `args` with `nodeBin` and answers its stdout, printing it only if the run fails (and then
+ * stopping with its status); stderr is passed on.
+ */
+function capture(nodeBin, args, env = {}) {
 	const result = spawnSync(nodeBin, args, {
 		cwd: root,
 		stdio: ['inherit', 'pipe', 'inherit'],
-		env: process.env,
+		env: { ...process.env, ...env },
 		encoding: 'utf8',
 		maxBuffer: 64 * 1024 * 1024,
 	});
@@ -62,6 +51,14 @@ function capture(nodeBin, args) {
 		process.exit(result.status ?? 1);
 	}
 	return result.stdout ?? '';
+}
+
+/** Runs one benchmark under its heading, passing its output on; answers its stdout. */
+function run(title, args, env = {}) {
+	process.stdout.write(`\n## ${title}\n\n`);
+	const output = capture(process.execPath, args, env);
+	process.stdout.write(output);
+	return output;
 }
 
 const MICRO_RUNS = Number(process.env.BENCH_MICRO_RUNS ?? 5);
@@ -153,7 +150,8 @@ if (process.env.BENCH_MICRO_NODE24 !== '0') {
 	process.env.SITE_WEBHOOKS_REPO_ROOT ??= root;
 	const { ensureN8nInstalled } = await import(join(root, '.dev-build', 'scripts', 'n8n', 'n8n.js'));
 	const { nodeBin, nodeVersion } = await ensureN8nInstalled('2');
-	if (nodeVersion.replace(/^v/, '') !== process.versions.node) micro.push([nodeVersion.replace(/^v/, ''), microbenchmark(nodeBin, nodeVersion.replace(/^v/, ''))]);
+	const version = nodeVersion.replace(/^v/, '');
+	if (version !== process.versions.node) micro.push([version, microbenchmark(nodeBin, version)]);
 }
 run("Sitemap.xml's XML reader: the body shapes a long-running n8n reads one after another", ['test/bench/xml-reader.bench.mjs']);
 // The package was just built: the end-to-end benchmark packs it without building again.
