@@ -1,8 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_REMEMBERED_DELIVERIES, rememberedCount } from '../../../nodes/shared/acceptedDeliveries';
-import { bodyText } from '../../../nodes/SitemapXml/SitemapXmlProvider';
+import { SITEMAP_XML_FIELD_TYPES } from '../../../nodes/SitemapXml/SitemapXmlProvider';
 import { SitemapXmlTrigger } from '../../../nodes/SitemapXml/SitemapXmlTrigger.node';
+import { CHUNK_BYTES, xmlTextChunks, xmlToObject } from '../../../nodes/SitemapXml/xmlEnvelope';
 import { hmacSha256, signatureFor } from '../../support/signer';
 import { expectRefused } from '../helpers/expectations';
 import { deliver, fixture, type DeliveryOutcome, type DeliverySetup } from '../helpers/webhookContext';
@@ -158,7 +159,7 @@ describe('SitemapXmlTrigger webhook()', () => {
 			expect((outcome.items?.[0].data as IDataObject).percent_used).toBe(92.5);
 		});
 
-		describe('a body of 1 MB or more, read as Latin-1 when it is all ASCII', () => {
+		describe('a body of more than twice CHUNK_BYTES, read in chunks', () => {
 			/** A crawl.error delivery of at least `bytes`, its records' texts filled with `text` once each. */
 			const largeCrawlError = (bytes: number, text: string) => {
 				const record = `<error><url>https://example.com/${text}</url><status_code>404</status_code><reason>${text}</reason></error>`;
@@ -172,34 +173,70 @@ describe('SitemapXmlTrigger webhook()', () => {
 				const errors = (outcome.items?.[0].data as IDataObject).errors as IDataObject[];
 				return errors[errors.length - 1];
 			};
-
-			it.each<[string, number]>([
-				['just under the size it starts at', 0xfbee9 - 1],
-				['at the size it starts at', 0xfbee9],
-				['of 1.5 MB', 1.5 * 1024 * 1024],
-			])('gives the text of an all-ASCII body %s as UTF-8 does', (_name, bytes) => {
-				const body = largeCrawlError(bytes, 'plain text');
-				expect(body.length).toBeGreaterThanOrEqual(bytes);
-				expect(bodyText(body)).toBe(body.toString('utf8'));
-			});
+			/** The item's data as the body's whole text, decoded at once, reads. */
+			const readWhole = (body: Buffer) => xmlToObject(body.toString('utf8'), SITEMAP_XML_FIELD_TYPES).data;
 
 			it.each<[string, string]>([
 				['a character of two bytes', 'caf\u00e9'],
+				['a character of three bytes', '\u20ac 5'],
 				['a character of four bytes', 'rocket \u{1F680}'],
-				['the two characters Latin-1 makes of the bytes of "é" in UTF-8', '\u00c3\u00a9'],
-			])('reads a body with %s as UTF-8', async (_name, text) => {
-				const body = largeCrawlError(0xfbee9, text);
-				expect(bodyText(body)).toBe(body.toString('utf8'));
+			])('reads %s in every record, wherever a chunk ends, as the whole text', async (_name, text) => {
+				const record = `<error><url>https://example.com/${text}</url><status_code>404</status_code><reason>${text}</reason></error>`;
+				const body = Buffer.from(`<webhook><id>whk_large</id><event>crawl.error</event><data><errors>${record.repeat(Math.ceil((3 * CHUNK_BYTES) / Buffer.byteLength(record)))}</errors></data></webhook>`);
+				expect(xmlTextChunks(body).length).toBeGreaterThan(1);
 				const outcome = await signed(body);
 				expectStarted(outcome);
+				expect(outcome.items?.[0].data).toEqual(readWhole(body));
 				expect(lastError(outcome)).toEqual({ url: `https://example.com/${text}`, status_code: 404, reason: text });
 			});
 
-			it('reads bytes that are not UTF-8 as UTF-8 does, each as U+FFFD', () => {
-				const ascii = largeCrawlError(0xfbee9, 'x');
-				const body = Buffer.concat([ascii.subarray(0, 200), Buffer.from([0xff, 0x80, 0xc3]), ascii.subarray(200)]);
-				expect(bodyText(body)).toBe(body.toString('utf8'));
-				expect(bodyText(body)).toContain('\ufffd');
+			it('reads bytes that are not UTF-8 as UTF-8 does, each as U+FFFD, also right before a chunk starts', async () => {
+				const filler = Buffer.from('<error><url>https://example.com/p</url><status_code>404</status_code><reason>Not Found</reason></error>');
+				const head = Buffer.concat([
+					Buffer.from('<webhook><id>whk_large</id><event>crawl.error</event><data><errors><error><url>'),
+					Buffer.from([0xff, 0x80]),
+					Buffer.from('</url></error>'),
+				]);
+				const before = Buffer.concat([head, ...Array(Math.floor((CHUNK_BYTES - head.length - 200) / filler.length)).fill(filler)]);
+				// A reason whose text runs past CHUNK_BYTES and ends in a cut-off character: the first chunk
+				// ends right after those bytes, before </reason>.
+				const reason = Buffer.concat([
+					Buffer.from('<error><reason>'),
+					Buffer.from('x'.repeat(CHUNK_BYTES - before.length)),
+					Buffer.from([0xe2, 0x82]),
+					Buffer.from('</reason></error>'),
+				]);
+				const after = Buffer.concat([...Array(Math.ceil((2 * CHUNK_BYTES) / filler.length)).fill(filler), Buffer.from('</errors></data></webhook>')]);
+				const body = Buffer.concat([before, reason, after]);
+				expect(xmlTextChunks(body)[0].endsWith('x\ufffd')).toBe(true);
+				const outcome = await signed(body);
+				expectStarted(outcome);
+				expect(outcome.items?.[0].data).toEqual(readWhole(body));
+				const errors = (outcome.items?.[0].data as IDataObject).errors as IDataObject[];
+				expect(errors[0].url).toBe('\ufffd\ufffd');
+				expect(errors.find((error) => typeof error.reason === 'string' && error.reason.startsWith('x'))?.reason).toMatch(/^x+\ufffd$/);
+			});
+
+			it('reads as XML a body whose first chunk is white space', async () => {
+				const xml = fixture('sitemapxml', 'quota.warning.xml');
+				const body = Buffer.concat([Buffer.from(' \n'.repeat(CHUNK_BYTES)), xml]);
+				expect(xmlTextChunks(body)[0].trim()).toBe('');
+				const outcome = await signed(body, {
+					headers: { 'content-type': 'application/xml', 'x-sitemap-signature': sign(body), 'x-sitemap-event': 'quota.warning' },
+				});
+				expectStarted(outcome);
+				expect((outcome.items?.[0].data as IDataObject).percent_used).toBe(92.5);
+			});
+
+			it('reads as JSON a body of JSON that has < in it past CHUNK_BYTES', async () => {
+				const reasons = Array.from({ length: 3000 }, (_, index) => ({ url: `https://example.com/${index}`, status_code: 404, reason: '<blocked>' }));
+				const body = Buffer.from(JSON.stringify({ id: 'whk_json', event: 'crawl.error', timestamp: new Date().toISOString(), data: { errors: reasons } }));
+				expect(xmlTextChunks(body).length).toBeGreaterThan(1);
+				const outcome = await signed(body, {
+					headers: { 'content-type': 'text/plain', 'x-sitemap-signature': sign(body), 'x-sitemap-event': 'crawl.error' },
+				});
+				expectStarted(outcome);
+				expect((outcome.items?.[0].data as IDataObject).errors).toEqual(reasons);
 			});
 
 			it('starts the workflow with the same item as the body in JSON', async () => {

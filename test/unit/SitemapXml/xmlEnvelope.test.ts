@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { SITEMAP_XML_EVENTS, SITEMAP_XML_FIELD_TYPES } from '../../../nodes/SitemapXml/SitemapXmlProvider';
-import { MAX_DEPTH, parseXml, xmlToObject, XmlSyntaxError } from '../../../nodes/SitemapXml/xmlEnvelope';
+import { CHUNK_BYTES, MAX_DEPTH, parseXml, xmlTextChunks, xmlToObject, XmlSyntaxError } from '../../../nodes/SitemapXml/xmlEnvelope';
 import type { XmlElement } from '../../../nodes/SitemapXml/xmlEnvelope';
 import { fixture } from '../helpers/webhookContext';
 
@@ -638,5 +638,136 @@ describe('properties', () => {
 			}),
 			{ numRuns: 500 },
 		);
+	});
+
+	describe('a document in chunks, each after the first starting with <', () => {
+		/** `xml` cut before the `<`s that `cuts` pick (each cut at the nth `<` from the last cut on). */
+		function chunksOf(xml: string, cuts: number[]): string[] {
+			const chunks: string[] = [];
+			let start = 0;
+			for (const cut of cuts) {
+				let at = start;
+				for (let skipped = 0; at !== -1 && skipped <= cut; skipped++) at = xml.indexOf('<', at + 1);
+				if (at === -1) break;
+				chunks.push(xml.slice(start, at));
+				start = at;
+			}
+			chunks.push(xml.slice(start));
+			return chunks;
+		}
+		const cuts = fc.array(fc.nat({ max: 12 }), { maxLength: 30 });
+
+		it('is read as the whole text is, well-formed or not, with comments, CDATA and instructions holding < across chunks', () => {
+			fc.assert(
+				fc.property(soup, fc.constantFrom('', '<w>', '<w><errors>', '<w><!-- a < b', '<w><a><![CDATA[<'), cuts, (body, prefix, picks) => {
+					const xml = prefix + body;
+					const chunks = chunksOf(xml, picks);
+					expect(chunks.join('')).toBe(xml);
+					expect(outcome(() => xmlToObject(chunks, SITEMAP_XML_FIELD_TYPES))).toEqual(outcome(() => toObject(xml)));
+				}),
+				{ numRuns: 3000 },
+			);
+		});
+
+		it('reads a long run of records cut anywhere, inside a record or between two, as the whole text', () => {
+			fc.assert(
+				fc.property(recordRun, fc.array(fc.nat({ max: 400 }), { maxLength: 12 }), (run, picks) => {
+					const xml = `<w><${run.parent}>${writeRun(run).join(run.between)}</${run.parent}></w>`;
+					const chunks = chunksOf(xml, picks);
+					expect(outcome(() => xmlToObject(chunks, SITEMAP_XML_FIELD_TYPES))).toEqual(outcome(() => toObject(xml)));
+				}),
+				{ numRuns: 300 },
+			);
+		});
+
+		it('reads a record shape learnt in one chunk in the next, and learns one from a record cut across two', () => {
+			const record = '<error><url>u</url><status_code>404</status_code></error>';
+			const records = Array.from({ length: 300 }, () => record);
+			const xml = `<w><errors>${records.join('')}</errors></w>`;
+			const expected = { errors: records.map(() => ({ url: 'u', status_code: 404 })) };
+			// Cut at the start of a record, and inside the first record, whose open tag is then in a chunk before.
+			const head = '<w><errors>';
+			const atRecord = [xml.slice(0, head.length + 100 * record.length), xml.slice(head.length + 100 * record.length)];
+			const insideFirst = [xml.slice(0, head.length + 7), xml.slice(head.length + 7)];
+			expect(xmlToObject(atRecord, SITEMAP_XML_FIELD_TYPES)).toEqual(expected);
+			expect(xmlToObject(insideFirst, SITEMAP_XML_FIELD_TYPES)).toEqual(expected);
+		});
+
+		it('notes no shape for a record opened in a chunk before, whose open tag is not in the chunk read', () => {
+			const first = '<w><errors><error>';
+			const rest = '<!-- a comment long enough --><url>u</url></error>';
+			// What a shape noted from where the record's open tag ended in the first chunk would take for
+			// the record's markup before its first text: the next record has it, as text beside <url>.
+			const misread = rest.slice(first.length, rest.indexOf('u</url>'));
+			const chunks = [first, `${rest}<error>${misread}u</url></error></errors></w>`];
+			expect(() => toObject(chunks.join(''))).toThrow(XmlSyntaxError);
+			expect(() => xmlToObject(chunks, SITEMAP_XML_FIELD_TYPES)).toThrow(XmlSyntaxError);
+		});
+
+		it('reads a comment or instruction whose first characters could pass for its end as the whole text', () => {
+			for (const chunks of [
+				['<w><!-->', '<a/>--><event>e</event></w>'],
+				['<w><?>', '<a/>?><event>e</event></w>'],
+			]) {
+				expect(toObject(chunks.join(''))).toEqual({ event: 'e' });
+				expect(xmlToObject(chunks, SITEMAP_XML_FIELD_TYPES)).toEqual({ event: 'e' });
+			}
+		});
+
+		it('refuses what runs past the last chunk unclosed, as the whole text is refused', () => {
+			for (const chunks of [
+				['<w><!-- a ', '<b'],
+				['<w><a><![CDATA[x', '<y'],
+				['<w><?pi ', '<x'],
+				['<w><a>', '</a>'],
+			]) {
+				expect(() => xmlToObject(chunks, SITEMAP_XML_FIELD_TYPES)).toThrow(XmlSyntaxError);
+				expect(() => toObject(chunks.join(''))).toThrow(XmlSyntaxError);
+			}
+		});
+
+		it('reads no chunks as an empty document, which is refused', () => {
+			expect(() => xmlToObject([], SITEMAP_XML_FIELD_TYPES)).toThrow(XmlSyntaxError);
+		});
+	});
+
+	describe('xmlTextChunks', () => {
+		/** UTF-8 bytes, valid or not, with `<` among them. */
+		const byteRun = fc.array(
+			fc.oneof(
+				fc.constantFrom('<', '<a>', '</a>', 'x', ' ', '\u00e9', '\u20ac', '\u{1F680}').map((text) => Buffer.from(text)),
+				fc.constantFrom([0xff], [0x80], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x9a]).map((bytes) => Buffer.from(bytes)),
+			),
+			{ minLength: 1, maxLength: 64 },
+		);
+
+		it('cuts bytes into chunks that join to their UTF-8 text, each after the first starting with < and at least CHUNK_BYTES after the one before', () => {
+			fc.assert(
+				fc.property(byteRun, fc.integer({ min: 0, max: 5 * CHUNK_BYTES }), (run, size) => {
+					const unit = Buffer.concat(run);
+					const bytes = Buffer.concat(Array.from({ length: Math.ceil(size / unit.length) }, () => unit)).subarray(0, size);
+					const chunks = xmlTextChunks(bytes);
+					expect(chunks.join('')).toBe(bytes.toString('utf8'));
+					expect(chunks.slice(1).every((chunk) => chunk.startsWith('<'))).toBe(true);
+					// Where each chunk starts in the bytes: its cut is the first < from CHUNK_BYTES on.
+					let start = 0;
+					for (const chunk of chunks.slice(0, -1)) {
+						const end = bytes.indexOf(0x3c, start + CHUNK_BYTES);
+						expect(bytes.length - start).toBeGreaterThan(2 * CHUNK_BYTES);
+						expect(chunk).toBe(bytes.toString('utf8', start, end));
+						start = end;
+					}
+					expect(chunks[chunks.length - 1] ?? '').toBe(bytes.toString('utf8', start));
+					expect(chunks.length > 1 || bytes.length <= 2 * CHUNK_BYTES || bytes.indexOf(0x3c, CHUNK_BYTES) === -1).toBe(true);
+				}),
+				{ numRuns: 200 },
+			);
+		});
+
+		it('gives a body of up to twice CHUNK_BYTES as one chunk, and none for no bytes', () => {
+			const body = Buffer.from('<a>'.repeat(Math.floor((2 * CHUNK_BYTES) / 3)));
+			expect(xmlTextChunks(body)).toEqual([body.toString('utf8')]);
+			expect(xmlTextChunks(Buffer.alloc(0))).toEqual([]);
+		});
 	});
 });
