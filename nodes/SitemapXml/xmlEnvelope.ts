@@ -245,9 +245,12 @@ class XmlReader {
 	/** The innermost element's text so far, while it has no child element: one piece or several. */
 	private text = '';
 	private pieces: string[] | undefined;
-	/** The first `&` at or after where text was last looked at (`xml.length` when none is left). */
+	/**
+	 * The first `&` in the chunk at or after where text was last looked at (`xml.length` when none is
+	 * left, -1 when the chunk has not been searched yet).
+	 */
 	private nextAmpersand = -1;
-	/** Where each open element's open tag ends (for those opened as `<name>`). */
+	/** Where each open element's open tag ends in the chunk (-1 if in a chunk before). */
 	private readonly openEnds: number[] = [];
 	/**
 	 * The element whose children are being noted for its RecordShape (an index into `open`), or -1:
@@ -388,7 +391,7 @@ class XmlReader {
 				if (selfClosing) end++;
 				if (xml.charCodeAt(end) !== GREATER_THAN) throw new XmlSyntaxError('invalid tag');
 				this.openElement(name, selfClosing);
-				this.openEnds[this.depth - 1] = end + 1;
+				if (!selfClosing) this.openEnds[this.depth - 1] = end + 1;
 				return end + 1;
 			}
 			end++;
@@ -1185,18 +1188,19 @@ export function xmlToObject(xml: string | readonly string[], types: XmlFieldType
 }
 
 /**
- * A chunk of `xmlTextChunks` has at least this many bytes, and the last at most twice as many (but
- * where no `<` follows): one-byte text of either size is an ordinary object in V8's young generation.
+ * Every chunk of `xmlTextChunks` but the last starts CHUNK_BYTES or more before the next one; a body
+ * of up to twice CHUNK_BYTES is one chunk. A chunk is longer where no `<` follows for a while.
  */
 export const CHUNK_BYTES = 48 * 1024;
 
 /**
  * UTF-8 `bytes` as text in chunks, each after the first starting at the first `<` CHUNK_BYTES or
- * more after the chunk before starts; a body of up to twice CHUNK_BYTES is one chunk. No character of
- * more than one byte holds the byte of `<`, so the chunks joined are the text the bytes decode to
- * whole. Text of a megabyte decoded whole is an object of its own, for which fresh memory is mapped at
- * every delivery (0.4 to 0.7 ms per megabyte here, most of it page faults); chunks are allocated where
- * the engine keeps short-lived objects, in memory it reuses.
+ * more after the chunk before starts, while more than twice CHUNK_BYTES are left. The byte of `<`
+ * is never part of a longer UTF-8 character, and a decoder gives one U+FFFD for a cut-off sequence
+ * whether a `<` or the end follows it, so the chunks joined are the text the bytes decode to whole.
+ * Text of a megabyte decoded whole is an object of its own, for which fresh memory is mapped at
+ * every delivery (0.4 to 0.7 ms per megabyte here, most of it page faults); chunks of one-byte text
+ * are allocated where the engine keeps short-lived objects, in memory it reuses.
  */
 export function xmlTextChunks(bytes: Buffer): string[] {
 	const chunks: string[] = [];

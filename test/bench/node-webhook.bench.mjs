@@ -119,22 +119,31 @@ function context(trigger, body, headers, staticData) {
  * many calls unmeasured: each figure is then taken in the same stretch of time as the other. On a
  * shared machine a process runs allocating code up to 1.7× slower for seconds at a time, the HMAC
  * much less so (BENCHMARKS.md, "One process against the next"); two rows timed one after the other,
- * as a benchmark library runs its tasks, can each fall in a different stretch.
+ * as a benchmark library runs its tasks, can each fall in a different stretch. Which of the two
+ * goes first changes with every call, so that neither always follows the other's garbage; a
+ * subject that answers a promise is awaited within its time, another is not.
  */
 async function timedInTurn(baseline, subject, iterations) {
+	const timed = async (fn) => {
+		const started = performance.now();
+		const result = fn();
+		if (result instanceof Promise) await result;
+		return performance.now() - started;
+	};
 	for (let call = 0; call < Math.ceil(iterations / 10); call++) {
-		baseline();
-		await subject();
+		await timed(baseline);
+		await timed(subject);
 	}
 	const baselineTimes = [];
 	const subjectTimes = [];
 	for (let call = 0; call < iterations; call++) {
-		let started = performance.now();
-		baseline();
-		baselineTimes.push(performance.now() - started);
-		started = performance.now();
-		await subject();
-		subjectTimes.push(performance.now() - started);
+		if (call % 2 === 0) {
+			baselineTimes.push(await timed(baseline));
+			subjectTimes.push(await timed(subject));
+		} else {
+			subjectTimes.push(await timed(subject));
+			baselineTimes.push(await timed(baseline));
+		}
 	}
 	const median = (times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 	return [median(baselineTimes), median(subjectTimes)];

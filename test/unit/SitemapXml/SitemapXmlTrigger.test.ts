@@ -180,7 +180,7 @@ describe('SitemapXmlTrigger webhook()', () => {
 				['a character of two bytes', 'caf\u00e9'],
 				['a character of three bytes', '\u20ac 5'],
 				['a character of four bytes', 'rocket \u{1F680}'],
-			])('reads %s in every record, wherever a chunk ends, as the whole text', async (_name, text) => {
+			])('reads %s in every record of a body read in chunks as the whole text', async (_name, text) => {
 				const record = `<error><url>https://example.com/${text}</url><status_code>404</status_code><reason>${text}</reason></error>`;
 				const body = Buffer.from(`<webhook><id>whk_large</id><event>crawl.error</event><data><errors>${record.repeat(Math.ceil((3 * CHUNK_BYTES) / Buffer.byteLength(record)))}</errors></data></webhook>`);
 				expect(xmlTextChunks(body).length).toBeGreaterThan(1);

@@ -548,6 +548,16 @@ describe('properties', () => {
 				const started = performance.now();
 				outcome(() => toObject(xml));
 				expect(performance.now() - started).toBeLessThan(1000);
+				// The same in chunks, each starting at a `<` at least 4 KB into the text after the last.
+				const chunks: string[] = [];
+				for (let start = 0; start < xml.length; ) {
+					const cut = xml.indexOf('<', start + 4096);
+					chunks.push(xml.slice(start, cut === -1 ? xml.length : cut));
+					start = cut === -1 ? xml.length : cut;
+				}
+				const chunked = performance.now();
+				outcome(() => xmlToObject(chunks, SITEMAP_XML_FIELD_TYPES));
+				expect(performance.now() - chunked).toBeLessThan(1000);
 			}),
 			{ numRuns: 40 },
 		);
@@ -588,7 +598,8 @@ describe('properties', () => {
 		return run.picks.map((pick, index) => {
 			const children = fields.map((field, at) => ({ field, text: texts[(pick + at) % texts.length], open: `<${field}>`, close: `</${field}>` }));
 			for (const [where, oddity] of run.oddities) {
-				if (where % run.picks.length !== index) continue;
+				// A record whose one field went missing has no field left for a further oddity.
+				if (where % run.picks.length !== index || children.length === 0) continue;
 				const first = children[0];
 				if (oddity === 'attribute') first.open = `<${first.field} x="1">`;
 				if (oddity === 'spaced close tag') first.close = `</${first.field} >`;
@@ -691,6 +702,14 @@ describe('properties', () => {
 			const insideFirst = [xml.slice(0, head.length + 7), xml.slice(head.length + 7)];
 			expect(xmlToObject(atRecord, SITEMAP_XML_FIELD_TYPES)).toEqual(expected);
 			expect(xmlToObject(insideFirst, SITEMAP_XML_FIELD_TYPES)).toEqual(expected);
+			// Once the shape's pattern reads many records in one match: a chunk ending right after any
+			// record's open tag, which a match may have read with the record before, or inside it.
+			for (let index = 60; index < 200; index++) {
+				for (const into of [7, 12, 19]) {
+					const cut = head.length + index * record.length + into;
+					expect(xmlToObject([xml.slice(0, cut), xml.slice(cut)].filter((chunk) => chunk !== ''), SITEMAP_XML_FIELD_TYPES)).toEqual(expected);
+				}
+			}
 		});
 
 		it('notes no shape for a record opened in a chunk before, whose open tag is not in the chunk read', () => {
@@ -719,7 +738,6 @@ describe('properties', () => {
 				['<w><!-- a ', '<b'],
 				['<w><a><![CDATA[x', '<y'],
 				['<w><?pi ', '<x'],
-				['<w><a>', '</a>'],
 			]) {
 				expect(() => xmlToObject(chunks, SITEMAP_XML_FIELD_TYPES)).toThrow(XmlSyntaxError);
 				expect(() => toObject(chunks.join(''))).toThrow(XmlSyntaxError);
