@@ -186,8 +186,8 @@ for (const size of SIZES) {
 			throw new Error(`${trigger.name}: expected ${expect}, the first call ${first ? 'started' : 'did not start'} the workflow, the second ${second ? 'did' : 'did not'}`);
 		}
 
-		// With the store full, every call searches all 5,000 ids (the same id is then found last).
 		collectGarbage();
+		// With the store full, every call searches all 5,000 ids (the same id is then found last).
 		const [hmac, webhook] = await timedInTurn(() => hmacSha256(SECRET, body), call, iterations);
 		rows.push({ size: body.length, trigger: trigger.name, hmac, webhook, ratio: webhook / hmac });
 	}
